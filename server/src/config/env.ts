@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+
+/** Every variable Berth reads. Unset means the default; anything else must parse or start-up fails. */
+const envSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** Where the embedded PostgreSQL keeps its files when DATABASE_URL is unset. */
+  BERTH_DATA_DIR: z.string().min(1).optional(),
+  EMBEDDED_PG_PORT: int(1024, 65535).default(54329),
+  DB_POOL_MAX: int(1, 500).default(20),
+  PORT: int(1, 65535).default(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOLD_SECONDS: int(1, 3600).default(300),
+  SWEEP_INTERVAL_MS: int(50, 60_000).default(1000),
+  SWEEP_BATCH: int(1, 10_000).default(200),
+  RECONCILE_INTERVAL_MS: int(100, 600_000).default(5000),
+  /** Initial gateway behaviour; an admin changes it at run time (stored in the database). */
+  GATEWAY_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  GATEWAY_LATENCY_MS: int(0, 60_000).default(150),
+  GATEWAY_TIMEOUT_MS: int(1, 120_000).default(5000),
+  /** Cancellations close this many minutes before departure from the boarding station. */
+  CANCEL_CUTOFF_MINUTES: int(0, 7 * 24 * 60).default(60),
+  /** Share of the fare refunded on a cancellation before the cutoff. */
+  REFUND_PERCENT: int(0, 100).default(100),
+  /** Time zone in which a search date is read (the stations' local time). */
+  BERTH_TIMEZONE: z.string().min(1).default('Asia/Kolkata'),
+  SEED_ON_START: bool.default(true),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; the message names every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

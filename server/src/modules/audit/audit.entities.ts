@@ -1,0 +1,35 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/** Append-only (a trigger refuses UPDATE and DELETE). */
+export const AuditEntry = defineEntity({
+  name: 'AuditEntry',
+  tableName: 'audit_log',
+  properties: {
+    id: p.bigint('number').primary(),
+    at: p.datetime().defaultRaw('now()'),
+    xid: p.text().columnType('xid8').defaultRaw('pg_current_xact_id()'),
+    actor: p.text(),
+    actorUserId: p.bigint('number').nullable(),
+    action: p.text(),
+    bookingId: p.bigint('number').nullable(),
+    before: p.json<Record<string, unknown>>().nullable(),
+    after: p.json<Record<string, unknown>>().nullable(),
+  },
+});
+export type AuditEntry = InferEntity<typeof AuditEntry>;
+
+/** Committed events waiting for the relay to push them to their room. */
+export const OutboxEvent = defineEntity({
+  name: 'OutboxEvent',
+  tableName: 'outbox',
+  properties: {
+    id: p.bigint('number').primary(),
+    xid: p.text().columnType('xid8').defaultRaw('pg_current_xact_id()'),
+    event: p.text(),
+    room: p.text(),
+    payload: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime().defaultRaw('now()'),
+    publishedAt: p.datetime().nullable(),
+  },
+});
+export type OutboxEvent = InferEntity<typeof OutboxEvent>;

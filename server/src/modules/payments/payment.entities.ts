@@ -1,0 +1,66 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { User } from '../auth/user.entity.ts';
+import { Booking } from '../booking/booking.entities.ts';
+
+export const Payment = defineEntity({
+  name: 'Payment',
+  tableName: 'payments',
+  properties: {
+    id: p.bigint('number').primary(),
+    booking: () => p.manyToOne(Booking),
+    user: () => p.manyToOne(User),
+    idempotencyKey: p.text(),
+    amountPaise: p.integer(),
+    status: p.enum(['pending', 'succeeded', 'failed'] as const),
+    gatewayRef: p.text().nullable(),
+    failureReason: p.text().nullable(),
+    createdAt: p.datetime().defaultRaw('now()'),
+    updatedAt: p.datetime().defaultRaw('now()'),
+  },
+});
+export type Payment = InferEntity<typeof Payment>;
+
+export const Refund = defineEntity({
+  name: 'Refund',
+  tableName: 'refunds',
+  properties: {
+    id: p.bigint('number').primary(),
+    booking: () => p.manyToOne(Booking),
+    payment: () => p.oneToOne(Payment).owner(),
+    amountPaise: p.integer(),
+    reason: p.text(),
+    status: p.enum(['pending', 'succeeded', 'failed'] as const),
+    gatewayRef: p.text().nullable(),
+    createdAt: p.datetime().defaultRaw('now()'),
+    updatedAt: p.datetime().defaultRaw('now()'),
+  },
+});
+export type Refund = InferEntity<typeof Refund>;
+
+/** The simulated gateway's ledger: one row per charge or refund key, written outside our transactions. */
+export const GatewayCharge = defineEntity({
+  name: 'GatewayCharge',
+  tableName: 'gateway_charges',
+  properties: {
+    idempotencyKey: p.text().primary(),
+    kind: p.enum(['charge', 'refund'] as const),
+    amountPaise: p.integer(),
+    status: p.enum(['succeeded', 'declined', 'voided'] as const),
+    reference: p.text(),
+    createdAt: p.datetime().defaultRaw('now()'),
+  },
+});
+export type GatewayCharge = InferEntity<typeof GatewayCharge>;
+
+export const GatewaySettings = defineEntity({
+  name: 'GatewaySettings',
+  tableName: 'gateway_settings',
+  properties: {
+    id: p.integer().primary(),
+    failureRate: p.double(),
+    latencyMs: p.integer(),
+    timeoutMs: p.integer(),
+    updatedAt: p.datetime().defaultRaw('now()'),
+  },
+});
+export type GatewaySettings = InferEntity<typeof GatewaySettings>;

@@ -1,0 +1,49 @@
+import type { OccupancySpan, SeatState } from './schemas/seats.ts';
+
+/** Half-open stop ranges [from, to) overlap: 0->2 and 2->4 do not, 0->3 overlaps both. */
+export function segmentsOverlap(a: { from: number; to: number }, b: { from: number; to: number }) {
+  return a.from < b.to && b.from < a.to;
+}
+
+/** Booked beats held beats free, over every span that touches the segment. */
+export function stateForSegment(
+  occupancy: readonly OccupancySpan[],
+  segment: { from: number; to: number },
+): 'free' | 'held' | 'booked' {
+  let state: 'free' | 'held' | 'booked' = 'free';
+  for (const span of occupancy) {
+    if (!segmentsOverlap(span, segment)) continue;
+    if (span.state === 'booked') return 'booked';
+    state = 'held';
+  }
+  return state;
+}
+
+export function isTaken(state: SeatState) {
+  return state !== 'free';
+}
+
+/** Fare in paise: a base per passenger plus a rate per kilometre travelled. */
+export function fareFor(
+  rule: { baseFarePaise: number; perKmPaise: number },
+  km: number,
+  passengers: number,
+): number {
+  return (rule.baseFarePaise + rule.perKmPaise * km) * passengers;
+}
+
+const BERTH_NAMES: Record<string, string> = {
+  LB: 'Lower',
+  MB: 'Middle',
+  UB: 'Upper',
+  SL: 'Side lower',
+  SU: 'Side upper',
+  WS: 'Window',
+  MS: 'Middle',
+  AS: 'Aisle',
+};
+
+/** "S1-23 Side lower": what a passenger reads on a ticket. */
+export function seatLabel(coach: string, number: number, berth: string): string {
+  return `${coach}-${number} ${BERTH_NAMES[berth] ?? berth}`;
+}
