@@ -8,7 +8,7 @@ export type Em = EntityManager;
  * current transaction, or on the pool outside one. The locking statements are written as SQL so
  * that what takes which lock, in which order, is visible in one place.
  *
- * Array bindings expand to `?, ?, ...`, so write `in (?)` for a list. Compare bigint columns
+ * Pass a JS array for `= any(?)`: the driver sends it as one array parameter. Compare bigint columns
  * with values PostgreSQL infers as bigint (never an int literal), or the GiST index is skipped.
  */
 export async function query<T>(em: Em, text: string, bindings: readonly unknown[] = []): Promise<T[]> {

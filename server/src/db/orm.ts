@@ -21,7 +21,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
     entities,
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator, SeedManager],
-    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: options.poolMax },
     debug: options.debug ?? false,
     allowGlobalContext: false,

@@ -8,7 +8,7 @@ export const User = defineEntity({
     email: p.text().unique(),
     name: p.text(),
     passwordHash: p.text(),
-    role: p.enum(['user', 'admin'] as const).default('user'),
+    role: p.enum(['user', 'admin']).default('user'),
     createdAt: p.datetime().defaultRaw('now()'),
   },
 });

@@ -1,15 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { BOOKING_STATUSES } from '@berth/shared';
 import { User } from '../auth/user.entity.ts';
 import { Run, Seat, TravelClass } from '../catalog/catalog.entities.ts';
-
-export const BOOKING_STATUSES = [
-  'held',
-  'paying',
-  'confirmed',
-  'expired',
-  'released',
-  'cancelled',
-] as const;
 
 export const Booking = defineEntity({
   name: 'Booking',
@@ -22,7 +14,7 @@ export const Booking = defineEntity({
     fromSeq: p.integer(),
     toSeq: p.integer(),
     travelClass: () => p.manyToOne(TravelClass).fieldName('class_code'),
-    status: p.enum(BOOKING_STATUSES),
+    status: p.enum([...BOOKING_STATUSES]),
     /** Time range of the passenger's journey (tstzrange), for the journey-overlap rule. */
     journey: p.text().columnType('tstzrange'),
     expiresAt: p.datetime(),

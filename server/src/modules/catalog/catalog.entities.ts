@@ -76,7 +76,7 @@ export const Run = defineEntity({
     train: () => p.manyToOne(Train),
     serviceDate: p.date(),
     departsAt: p.datetime(),
-    status: p.enum(['scheduled', 'charted', 'departed', 'cancelled'] as const).default('scheduled'),
+    status: p.enum(['scheduled', 'charted', 'departed', 'cancelled']).default('scheduled'),
     demo: p.boolean().default(false),
   },
 });

@@ -8,7 +8,7 @@ export const IdempotencyKey = defineEntity({
     key: p.text().primary(),
     operation: p.text(),
     requestHash: p.text(),
-    status: p.enum(['in_progress', 'completed'] as const).default('in_progress'),
+    status: p.enum(['in_progress', 'completed']).default('in_progress'),
     response: p.json<unknown>().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
   },

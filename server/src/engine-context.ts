@@ -1,0 +1,38 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config/env.ts';
+import type { Logger } from './common/logger.ts';
+import type { Em } from './common/sql.ts';
+import type { CatalogCache } from './modules/catalog/route-cache.ts';
+import type { SimulatedGateway } from './modules/payments/gateway.ts';
+
+/**
+ * Switches that only tests may turn on (never read from the environment): each removes one
+ * mechanism, so a test can prove the other still holds.
+ */
+export interface TestHooks {
+  /** Hold without `FOR UPDATE` on the seat rows: only the exclusion constraint stands. */
+  skipSeatLock?: boolean;
+  /** Pay stops right after the gateway charged, as if the process died there. */
+  crashAfterCharge?: boolean;
+  /** Cancel stops right after the refund's first transaction, before calling the gateway. */
+  crashBeforeRefundCall?: boolean;
+}
+
+export interface EngineContext {
+  orm: MikroORM;
+  config: Config;
+  log: Logger;
+  catalog: CatalogCache;
+  gateway: SimulatedGateway;
+  hooks: TestHooks;
+  /** A fresh EntityManager for one request or job run. */
+  em(): Em;
+}
+
+/** Thrown where a test hook simulates a crash. */
+export class SimulatedCrash extends Error {
+  constructor(where: string) {
+    super(`simulated crash ${where}`);
+    this.name = 'SimulatedCrash';
+  }
+}

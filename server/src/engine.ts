@@ -1,0 +1,90 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config/env.ts';
+import type { Logger } from './common/logger.ts';
+import type { EngineContext, TestHooks } from './engine-context.ts';
+import { sweepExpiredHolds } from './jobs/expiry-sweeper.ts';
+import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
+import { reconcilePending } from './jobs/payment-reconciler.ts';
+import { adminStats, auditTrail, runOccupancy } from './modules/admin/admin.service.ts';
+import type { Actor } from './modules/audit/transition-writer.ts';
+import { bookingByPnr, myBookings } from './modules/booking/booking-queries.ts';
+import { holdSeats } from './modules/booking/hold.service.ts';
+import { releaseHold } from './modules/booking/release.service.ts';
+import { CatalogCache } from './modules/catalog/route-cache.ts';
+import { searchRuns } from './modules/catalog/search.service.ts';
+import { seatMap } from './modules/catalog/seat-map.service.ts';
+import { SimulatedGateway } from './modules/payments/gateway.ts';
+import { getGatewaySettings, setGatewaySettings } from './modules/payments/gateway-admin.ts';
+import { payBooking } from './modules/payments/pay.service.ts';
+import { cancelBooking } from './modules/payments/refund.service.ts';
+
+export type UserActor = Actor & { userId: number };
+
+export interface EngineDeps {
+  orm: MikroORM;
+  config: Config;
+  log: Logger;
+  hooks?: TestHooks;
+}
+
+/**
+ * The booking engine: transport-agnostic commands and queries that throw coded DomainErrors.
+ * The socket and HTTP layers call these and nothing below them.
+ */
+export function createEngine(deps: EngineDeps) {
+  const em = () => deps.orm.em.fork();
+  const ctx: EngineContext = {
+    orm: deps.orm,
+    config: deps.config,
+    log: deps.log,
+    hooks: deps.hooks ?? {},
+    em,
+    catalog: new CatalogCache(em),
+    gateway: new SimulatedGateway(em),
+  };
+  let jobs: IntervalJob[] = [];
+
+  return {
+    context: ctx,
+    hold: (actor: UserActor, input: unknown) => holdSeats(ctx, actor, input),
+    release: (actor: UserActor, input: unknown) => releaseHold(ctx, actor, input),
+    pay: (actor: UserActor, input: unknown) => payBooking(ctx, actor, input),
+    cancel: (actor: UserActor, input: unknown) => cancelBooking(ctx, actor, input),
+    seatMap: (viewerId: number | null, input: unknown) => seatMap(ctx, viewerId, input),
+    search: (input: unknown) => searchRuns(ctx, input),
+    myBookings: (actor: UserActor) => myBookings(ctx, actor),
+    bookingByPnr: (actor: Actor, pnr: unknown) => bookingByPnr(ctx, actor, pnr),
+    adminStats: (actor: Actor) => adminStats(ctx, actor),
+    runOccupancy: (actor: Actor, input?: unknown) => runOccupancy(ctx, actor, input),
+    auditTrail: (actor: Actor, input?: unknown) => auditTrail(ctx, actor, input),
+    gatewaySettings: (actor: Actor) => getGatewaySettings(ctx, actor),
+    setGatewaySettings: (actor: Actor, input: unknown) => setGatewaySettings(ctx, actor, input),
+    sweep: (batch?: number) => sweepExpiredHolds(ctx, batch),
+    reconcile: (opts?: { olderThanMs?: number }) => reconcilePending(ctx, opts),
+
+    /** Creates the gateway's settings row from configuration if this database has none. */
+    async init() {
+      await ctx.gateway.ensureSettings({
+        failureRate: deps.config.GATEWAY_FAILURE_RATE,
+        latencyMs: deps.config.GATEWAY_LATENCY_MS,
+        timeoutMs: deps.config.GATEWAY_TIMEOUT_MS,
+      });
+    },
+
+    /** The sweeper and the reconciler; every node runs both (they never wait on each other). */
+    startJobs() {
+      jobs = [
+        startIntervalJob('expiry-sweeper', deps.config.SWEEP_INTERVAL_MS, deps.log, () => sweepExpiredHolds(ctx)),
+        startIntervalJob('payment-reconciler', deps.config.RECONCILE_INTERVAL_MS, deps.log, () => reconcilePending(ctx)),
+      ];
+    },
+
+    async stop() {
+      await Promise.all(jobs.map((j) => j.stop()));
+      jobs = [];
+      await ctx.gateway.drain();
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

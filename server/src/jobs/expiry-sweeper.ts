@@ -1,0 +1,58 @@
+import type { EngineContext } from '../engine-context.ts';
+import { query } from '../common/sql.ts';
+import { expireLapsed } from '../modules/booking/lapse.ts';
+import { bumpSeats, seatsChanged } from '../modules/booking/seat-changes.ts';
+import { recordTransitions } from '../modules/audit/transition-writer.ts';
+
+/**
+ * Expires lapsed holds in batches. Never waits: seats and bookings locked by anyone else are
+ * skipped this round, so several sweepers (one per node) run side by side and each lapsed hold
+ * is expired exactly once. Returns how many bookings it expired.
+ */
+export async function sweepExpiredHolds(ctx: EngineContext, batch = ctx.config.SWEEP_BATCH): Promise<number> {
+  const candidates = await query<{ id: string }>(
+    ctx.em(),
+    `select id from bookings where status in ('held', 'paying') and hold_until <= now()
+      order by hold_until limit ?`,
+    [batch],
+  );
+  if (candidates.length === 0) return 0;
+  const candidateIds = candidates.map((c) => Number(c.id));
+
+  return ctx.em().transactional(async (em) => {
+    const rows = await query<{ booking_id: string; seat_id: string }>(
+      em,
+      `select booking_id, seat_id from booking_seats where booking_id = any(?) and active`,
+      [candidateIds],
+    );
+    const seatIds = [...new Set(rows.map((r) => Number(r.seat_id)))].sort((a, b) => a - b);
+    const locked = new Set<number>();
+    if (seatIds.length > 0) {
+      const got = await query<{ id: string }>(
+        em,
+        `select id from seats where id = any(?) order by id for update skip locked`,
+        [seatIds],
+      );
+      for (const r of got) locked.add(Number(r.id));
+    }
+    // Only bookings whose every seat this sweeper holds; the rest wait for the next round.
+    const blocked = new Set(rows.filter((r) => !locked.has(Number(r.seat_id))).map((r) => Number(r.booking_id)));
+    const eligible = candidateIds.filter((id) => !blocked.has(id));
+    const { expired, freedSeatIds } = await expireLapsed(em, eligible, { skipLocked: true });
+    if (expired.length === 0) return 0;
+
+    const deltas = await bumpSeats(em, freedSeatIds);
+    const runOfSeat = new Map<number, number>();
+    const seatRuns = await query<{ id: string; run_id: number }>(em, `select id, run_id from seats where id = any(?)`, [
+      freedSeatIds.length ? freedSeatIds : [0],
+    ]);
+    for (const s of seatRuns) runOfSeat.set(Number(s.id), s.run_id);
+    const byRun = new Map<number, typeof deltas>();
+    for (const d of deltas) {
+      const runId = runOfSeat.get(d.seatId)!;
+      byRun.set(runId, [...(byRun.get(runId) ?? []), d]);
+    }
+    await recordTransitions(em, [], [...byRun].map(([runId, seats]) => seatsChanged(runId, seats)));
+    return expired.length;
+  });
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { DomainError } from '../../common/errors.ts';
+import { query } from '../../common/sql.ts';
+import { parse } from '../../common/validate.ts';
+import type { EngineContext } from '../../engine-context.ts';
+import type { Actor } from '../audit/transition-writer.ts';
+
+export function assertAdmin(actor: Actor) {
+  if (actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an administrator can see this.');
+}
+
+export interface AdminStats {
+  bookingsByStatus: Record<string, number>;
+  liveHolds: number;
+  revenuePaise: number;
+  refundedPaise: number;
+  pendingPayments: number;
+  pendingRefunds: number;
+  unpublishedEvents: number;
+}
+
+export async function adminStats(ctx: EngineContext, actor: Actor): Promise<AdminStats> {
+  assertAdmin(actor);
+  const em = ctx.em();
+  const byStatus = await query<{ status: string; n: string }>(em, `select status, count(*) as n from bookings group by status`);
+  const [money] = await query<{
+    live_holds: string;
+    revenue: string;
+    refunded: string;
+    pending_payments: string;
+    pending_refunds: string;
+    unpublished: string;
+  }>(
+    em,
+    `select (select count(*) from bookings where status in ('held', 'paying') and hold_until > now()) as live_holds,
+            (select coalesce(sum(amount_paise), 0) from payments where status = 'succeeded') as revenue,
+            (select coalesce(sum(amount_paise), 0) from refunds where status = 'succeeded') as refunded,
+            (select count(*) from payments where status = 'pending') as pending_payments,
+            (select count(*) from refunds where status = 'pending') as pending_refunds,
+            (select count(*) from outbox where published_at is null) as unpublished`,
+  );
+  return {
+    bookingsByStatus: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
+    liveHolds: Number(money!.live_holds),
+    revenuePaise: Number(money!.revenue),
+    refundedPaise: Number(money!.refunded),
+    pendingPayments: Number(money!.pending_payments),
+    pendingRefunds: Number(money!.pending_refunds),
+    unpublishedEvents: Number(money!.unpublished),
+  };
+}
+
+export interface RunOccupancy {
+  runId: number;
+  trainNumber: string;
+  serviceDate: string;
+  classCode: string;
+  capacity: number;
+  /** Seats sold on at least one leg. */
+  seatsSold: number;
+  /** Share of seat-legs sold (0..1): a seat sold Delhi-Jaipur only counts for those legs. */
+  utilisation: number;
+  liveHolds: number;
+}
+
+const occupancySchema = z
+  .object({ from: z.iso.date().optional(), to: z.iso.date().optional() })
+  .strict();
+
+/** Occupancy per run and class for runs whose service date is in [from, to] (default: next 7 days). */
+export async function runOccupancy(ctx: EngineContext, actor: Actor, input: unknown = {}): Promise<RunOccupancy[]> {
+  assertAdmin(actor);
+  const req = parse(occupancySchema, input);
+  const rows = await query<{
+    run_id: number;
+    number: string;
+    service_date: string;
+    class_code: string;
+    capacity: string;
+    seats_sold: string;
+    sold_legs: string;
+    legs: number;
+    live_holds: string;
+  }>(
+    ctx.em(),
+    `select r.id as run_id, t.number, to_char(r.service_date, 'YYYY-MM-DD') as service_date, s.class_code,
+            count(distinct s.id) as capacity,
+            count(distinct s.id) filter (where b.status = 'confirmed') as seats_sold,
+            coalesce(sum((upper(bs.stops) - lower(bs.stops)) * (upper(bs.part) - lower(bs.part)) / 2.0)
+              filter (where b.status = 'confirmed'), 0) as sold_legs,
+            (select max(seq) from train_stops where train_id = r.train_id) as legs,
+            count(distinct b.id) filter (where b.status in ('held', 'paying') and b.hold_until > now()) as live_holds
+       from runs r
+       join trains t on t.id = r.train_id
+       join seats s on s.run_id = r.id
+       left join booking_seats bs on bs.seat_id = s.id and bs.active
+       left join bookings b on b.id = bs.booking_id
+      where r.service_date between coalesce(?::date, current_date) and coalesce(?::date, current_date + 6)
+      group by r.id, t.number, r.service_date, s.class_code
+      order by r.service_date, t.number, s.class_code`,
+    [req.from ?? null, req.to ?? null],
+  );
+  return rows.map((r) => ({
+    runId: r.run_id,
+    trainNumber: r.number,
+    serviceDate: r.service_date,
+    classCode: r.class_code,
+    capacity: Number(r.capacity),
+    seatsSold: Number(r.seats_sold),
+    utilisation: Number(r.capacity) && r.legs ? Number(r.sold_legs) / (Number(r.capacity) * r.legs) : 0,
+    liveHolds: Number(r.live_holds),
+  }));
+}
+
+const auditSchema = z
+  .object({
+    cursor: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+    bookingId: z.number().int().positive().optional(),
+    action: z.string().max(40).optional(),
+    actor: z.string().max(40).optional(),
+  })
+  .strict();
+
+export interface AuditPage {
+  entries: {
+    id: number;
+    at: string;
+    actor: string;
+    action: string;
+    bookingId: number | null;
+    before: unknown;
+    after: unknown;
+  }[];
+  /** Pass back as `cursor` for the next (older) page; null at the end. */
+  nextCursor: number | null;
+}
+
+/** The audit trail, newest first, paged by id so concurrent appends never shift a page. */
+export async function auditTrail(ctx: EngineContext, actor: Actor, input: unknown = {}): Promise<AuditPage> {
+  assertAdmin(actor);
+  const req = parse(auditSchema, input);
+  const rows = await query<{ id: string; at: Date; actor: string; action: string; booking_id: string | null; before: unknown; after: unknown }>(
+    ctx.em(),
+    `select id, at, actor, action, booking_id, before, after from audit_log
+      where (?::bigint is null or id < ?::bigint)
+        and (?::bigint is null or booking_id = ?::bigint)
+        and (?::text is null or action = ?::text)
+        and (?::text is null or actor = ?::text)
+      order by id desc limit ?`,
+    [
+      req.cursor ?? null, req.cursor ?? null,
+      req.bookingId ?? null, req.bookingId ?? null,
+      req.action ?? null, req.action ?? null,
+      req.actor ?? null, req.actor ?? null,
+      req.limit + 1,
+    ],
+  );
+  const page = rows.slice(0, req.limit);
+  return {
+    entries: page.map((r) => ({
+      id: Number(r.id),
+      at: new Date(r.at).toISOString(),
+      actor: r.actor,
+      action: r.action,
+      bookingId: r.booking_id === null ? null : Number(r.booking_id),
+      before: r.before,
+      after: r.after,
+    })),
+    nextCursor: rows.length > req.limit ? Number(page[page.length - 1]!.id) : null,
+  };
+}

@@ -1,0 +1,90 @@
+import { DomainError } from '../../common/errors.ts';
+import type { Em } from '../../common/sql.ts';
+import { query } from '../../common/sql.ts';
+import type { Actor } from '../audit/transition-writer.ts';
+
+export interface LockedBooking {
+  id: number;
+  pnr: string;
+  userId: number;
+  runId: number;
+  fromSeq: number;
+  status: string;
+  farePaise: number;
+  /** True while an unpaid hold is inside its time (expires_at in the future). */
+  withinExpiry: boolean;
+  lapsed: boolean;
+}
+
+/**
+ * Locks a booking for a change that frees its seats, in the global lock order: its seats (found
+ * without a lock, locked in id order), then the booking. Statuses are re-read under the lock.
+ */
+export async function lockBookingAndSeats(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
+  const seats = await query<{ seat_id: string }>(
+    em,
+    `select seat_id from booking_seats where booking_id = ? and active order by seat_id`,
+    [bookingId],
+  );
+  if (seats.length > 0) {
+    await query(em, `select id from seats where id = any(?) order by id for update`, [seats.map((s) => s.seat_id)]);
+  }
+  return lockBooking(em, bookingId);
+}
+
+/** Locks only the booking row: for changes that leave its seats as they are (pay). */
+export async function lockBooking(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
+  const [row] = await query<{
+    id: string;
+    pnr: string;
+    user_id: string;
+    run_id: number;
+    from_seq: number;
+    status: string;
+    fare_paise: number;
+    within_expiry: boolean;
+    lapsed: boolean;
+  }>(
+    em,
+    `select id, pnr, user_id, run_id, from_seq, status, fare_paise, expires_at > now() as within_expiry,
+            (status in ('held', 'paying') and hold_until <= now()) as lapsed
+       from bookings where id = ? for update`,
+    [bookingId],
+  );
+  return (
+    row && {
+      id: Number(row.id),
+      pnr: row.pnr,
+      userId: Number(row.user_id),
+      runId: row.run_id,
+      fromSeq: row.from_seq,
+      status: row.status,
+      farePaise: row.fare_paise,
+      withinExpiry: row.within_expiry,
+      lapsed: row.lapsed,
+    }
+  );
+}
+
+/** Only the owner changes a booking; anyone else is refused without learning more. */
+export function assertOwner(booking: LockedBooking | undefined, actor: Actor): LockedBooking {
+  if (!booking) throw new DomainError('NOT_FOUND', 'That booking was not found.');
+  if (booking.userId !== actor.userId) {
+    throw new DomainError('FORBIDDEN', 'That booking belongs to someone else.');
+  }
+  return booking;
+}
+
+/** Deactivates a booking's seat rows; returns the seats to bump and announce. */
+export async function freeSeats(em: Em, bookingId: number): Promise<number[]> {
+  const rows = await query<{ seat_id: string }>(
+    em,
+    `update booking_seats set active = false where booking_id = ? and active returning seat_id`,
+    [bookingId],
+  );
+  return rows.map((r) => Number(r.seat_id));
+}
+
+export async function setStatus(em: Em, bookingId: number, status: string, extra = '') {
+  await query(em, `update bookings set status = ?, updated_at = now() ${extra} where id = ?`, [status, bookingId]);
+}

@@ -1,0 +1,297 @@
+import {
+  fareFor,
+  holdRequestSchema,
+  rooms,
+  seatLabel,
+  type BookingView,
+  type HoldRequest,
+} from '@berth/shared';
+import { DomainError, EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../../common/errors.ts';
+import type { Em } from '../../common/sql.ts';
+import { query } from '../../common/sql.ts';
+import { parse } from '../../common/validate.ts';
+import type { EngineContext } from '../../engine-context.ts';
+import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
+import { arrivalAt, departureAt, type RunRoute, type SeatInfo } from '../catalog/route-cache.ts';
+import { resolveSegment, type Segment } from '../catalog/segment.ts';
+import {
+  claimKey,
+  completeKey,
+  failure,
+  requestHash,
+  unwrap,
+  type Outcome,
+} from '../idempotency/idempotency.ts';
+import { expireLapsed, LAPSED, LIVE } from './lapse.ts';
+import { newPnr } from './pnr.ts';
+import { bumpSeats, seatsChanged } from './seat-changes.ts';
+
+export const HOLD_ACTION = 'HOLD';
+
+/** A lapsed hold on our seats also holds seats we have not locked: lock them too and start over. */
+class NeedMoreSeats extends Error {
+  constructor(readonly seatIds: number[]) {
+    super('lapsed hold spans unlocked seats');
+  }
+}
+
+interface PreparedHold {
+  req: HoldRequest;
+  route: RunRoute;
+  segment: Segment;
+  seats: SeatInfo[];
+  classCode: string;
+  farePaise: number;
+  journey: [Date, Date];
+  hash: string;
+}
+
+/**
+ * Holds 1 to 6 seats for one segment, as DESIGN.md's hold flow: claim the idempotency key, lock
+ * the user, refuse an overlapping journey, lock the seats in id order, expire lapsed holds on
+ * them, refuse any other overlap with SEAT_TAKEN, then insert, bump, audit and announce.
+ */
+export async function holdSeats(ctx: EngineContext, actor: Actor & { userId: number }, input: unknown) {
+  const prepared = await prepare(ctx, parse(holdRequestSchema, input));
+  let extraSeats: number[] = [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const outcome = await ctx.em().transactional((em) => holdTx(ctx, em, actor, prepared, extraSeats));
+      return unwrap(outcome);
+    } catch (err) {
+      if (err instanceof NeedMoreSeats && attempt < 3) {
+        extraSeats = err.seatIds;
+        continue;
+      }
+      if (sqlState(err) === UNIQUE_VIOLATION && isPnrCollision(err) && attempt < 3) continue;
+      if (sqlState(err) === EXCLUSION_VIOLATION) {
+        // The database refused an overlap the locks did not catch: the same answer as the locks.
+        const taken = seatTaken(seatIdsFromExclusion(err, prepared.req.seatIds));
+        return unwrap(await recordFailure(ctx, actor.userId, prepared, taken));
+      }
+      throw err;
+    }
+  }
+}
+
+async function prepare(ctx: EngineContext, req: HoldRequest): Promise<PreparedHold> {
+  const route = await ctx.catalog.route(req.runId);
+  if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
+  if (route.status !== 'scheduled') {
+    throw new DomainError('INVALID_STATE', `Train ${route.trainNumber} is no longer taking bookings.`);
+  }
+  const segment = resolveSegment(route, req.from, req.to);
+  const boardingAt = departureAt(route, segment.from);
+  if (boardingAt.getTime() <= Date.now()) {
+    throw new DomainError('INVALID_STATE', `Train ${route.trainNumber} has already left ${req.from}.`);
+  }
+  const runSeats = await ctx.catalog.seatsOf(req.runId);
+  const seats = req.seatIds.map((id) => {
+    const seat = runSeats.get(id);
+    if (!seat) throw new DomainError('NOT_FOUND', `Seat ${id} is not on this train.`);
+    return seat;
+  });
+  const classCode = seats[0]!.classCode;
+  if (seats.some((s) => s.classCode !== classCode)) {
+    throw new DomainError('VALIDATION', 'All seats of one booking must be in the same class.');
+  }
+  const fare = (await ctx.catalog.classFares()).get(classCode);
+  if (!fare) throw new Error(`no fare for class ${classCode}`);
+  return {
+    req,
+    route,
+    segment,
+    seats,
+    classCode,
+    farePaise: fareFor(fare, segment.to.km - segment.from.km, seats.length),
+    journey: [boardingAt, arrivalAt(route, segment.to)],
+    hash: requestHash('hold', req),
+  };
+}
+
+async function holdTx(
+  ctx: EngineContext,
+  em: Em,
+  actor: Actor & { userId: number },
+  p: PreparedHold,
+  extraSeats: number[],
+): Promise<Outcome<BookingView>> {
+  const { req, segment } = p;
+  const claim = await claimKey<BookingView>(em, actor.userId, req.idempotencyKey, 'hold', p.hash);
+  if (claim.kind === 'replay') return claim.outcome;
+
+  await query(em, `select id from users where id = ? for update`, [actor.userId]);
+  const clash = await query<{ pnr: string }>(
+    em,
+    `select b.pnr from bookings b
+      where b.user_id = ? and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
+        and b.journey && tstzrange(?, ?) limit 1`,
+    [actor.userId, p.journey[0], p.journey[1]],
+  );
+  if (clash[0]) {
+    const err = new DomainError(
+      'JOURNEY_OVERLAP',
+      `You already have a journey at this time (PNR ${clash[0].pnr}).`,
+      { pnr: clash[0].pnr },
+    );
+    return settle(em, actor.userId, req.idempotencyKey, failure(err));
+  }
+
+  const lockIds = [...new Set([...req.seatIds, ...extraSeats])].sort((a, b) => a - b);
+  if (!ctx.hooks.skipSeatLock) {
+    await query(em, `select id from seats where id = any(?) order by id for update`, [lockIds]);
+  }
+  const overlaps = await query<{ seat_id: string; booking_id: string; lapsed: boolean }>(
+    em,
+    `select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
+       from booking_seats bs join bookings b on b.id = bs.booking_id
+      where bs.active and bs.seat_id = any(?)
+        and bs.stops && int4range(?, ?) and bs.part && '[0,2)'::int4range`,
+    [req.seatIds, segment.from.seq, segment.to.seq],
+  );
+  const blocking = overlaps.filter((o) => !o.lapsed).map((o) => Number(o.seat_id));
+  if (blocking.length > 0) {
+    return settle(em, actor.userId, req.idempotencyKey, failure(seatTaken(blocking)));
+  }
+
+  const freedSeatIds = await expireBlockingLapsed(ctx, em, overlaps, lockIds);
+  const view = await insertHold(ctx, em, actor.userId, p);
+  const deltas = await bumpSeats(em, [...new Set([...req.seatIds, ...freedSeatIds])]);
+  await recordTransitions(
+    em,
+    [{ actor, action: HOLD_ACTION, bookingId: view.id, before: null, after: { status: 'held' } }],
+    [
+      seatsChanged(req.runId, deltas),
+      { event: 'booking:updated', room: rooms.user(actor.userId), payload: { ...view } },
+    ],
+  );
+  return settle(em, actor.userId, req.idempotencyKey, { ok: true, data: view });
+}
+
+/** Lapsed holds on our seats are expired right here, before the sweeper gets to them. */
+async function expireBlockingLapsed(
+  ctx: EngineContext,
+  em: Em,
+  overlaps: { booking_id: string; lapsed: boolean }[],
+  lockIds: number[],
+): Promise<number[]> {
+  const lapsedIds = [...new Set(overlaps.filter((o) => o.lapsed).map((o) => Number(o.booking_id)))];
+  if (lapsedIds.length === 0) return [];
+  if (!ctx.hooks.skipSeatLock) {
+    const theirSeats = await query<{ seat_id: string }>(
+      em,
+      `select seat_id from booking_seats where booking_id = any(?) and active`,
+      [lapsedIds],
+    );
+    const unlocked = theirSeats.map((r) => Number(r.seat_id)).filter((id) => !lockIds.includes(id));
+    if (unlocked.length > 0) throw new NeedMoreSeats([...lockIds, ...unlocked]);
+  }
+  const { freedSeatIds } = await expireLapsed(em, lapsedIds, { skipLocked: false });
+  return freedSeatIds;
+}
+
+async function insertHold(ctx: EngineContext, em: Em, userId: number, p: PreparedHold): Promise<BookingView> {
+  const { req, segment } = p;
+  const pnr = newPnr();
+  const [booking] = await query<{ id: string; expires_at: Date; created_at: Date }>(
+    em,
+    `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, journey,
+                           expires_at, hold_until, fare_paise, idempotency_key)
+     values (?, ?, ?, ?, ?, ?, 'held', tstzrange(?, ?),
+             now() + make_interval(secs => ?), now() + make_interval(secs => ?), ?, ?)
+     returning id, expires_at, created_at`,
+    [
+      pnr,
+      userId,
+      req.runId,
+      segment.from.seq,
+      segment.to.seq,
+      p.classCode,
+      p.journey[0],
+      p.journey[1],
+      ctx.config.HOLD_SECONDS,
+      ctx.config.HOLD_SECONDS,
+      p.farePaise,
+      req.idempotencyKey,
+    ],
+  );
+  const bookingId = Number(booking!.id);
+  const bindings: unknown[] = [];
+  const values = req.seatIds.map((seatId, i) => {
+    const passenger = req.passengers[i]!;
+    bindings.push(bookingId, seatId, segment.from.seq, segment.to.seq, passenger.name, passenger.age, passenger.berthPreference ?? null);
+    return '(?, ?, int4range(?, ?), ?, ?, ?)';
+  });
+  await query(
+    em,
+    `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
+     values ${values.join(', ')}`,
+    bindings,
+  );
+  return {
+    id: bookingId,
+    pnr,
+    runId: req.runId,
+    trainNumber: p.route.trainNumber,
+    trainName: p.route.trainName,
+    serviceDate: p.route.serviceDate,
+    from: { seq: segment.from.seq, code: segment.from.code, departsAt: p.journey[0].toISOString() },
+    to: { seq: segment.to.seq, code: segment.to.code, arrivesAt: p.journey[1].toISOString() },
+    classCode: p.classCode,
+    status: 'held',
+    expiresAt: new Date(booking!.expires_at).toISOString(),
+    serverNow: new Date().toISOString(),
+    farePaise: p.farePaise,
+    seats: p.seats.map((s, i) => ({
+      seatId: s.seatId,
+      coach: s.coach,
+      number: s.number,
+      berth: s.berth,
+      label: seatLabel(s.coach, s.number, s.berth),
+      passengerName: req.passengers[i]!.name,
+      passengerAge: req.passengers[i]!.age,
+      berthPreference: req.passengers[i]!.berthPreference ?? null,
+    })),
+    refund: null,
+    createdAt: new Date(booking!.created_at).toISOString(),
+  };
+}
+
+async function settle<T>(em: Em, userId: number, key: string, outcome: Outcome<T>) {
+  await completeKey(em, userId, key, outcome);
+  return outcome;
+}
+
+/** After the transaction was rolled back: store the refusal under the key, unless a twin beat us. */
+async function recordFailure(
+  ctx: EngineContext,
+  userId: number,
+  p: PreparedHold,
+  err: DomainError,
+): Promise<Outcome<BookingView>> {
+  return ctx.em().transactional(async (em) => {
+    const claim = await claimKey<BookingView>(em, userId, p.req.idempotencyKey, 'hold', p.hash);
+    if (claim.kind === 'replay') return claim.outcome;
+    return settle(em, userId, p.req.idempotencyKey, failure(err));
+  });
+}
+
+function seatTaken(seatIds: number[]) {
+  const unique = [...new Set(seatIds)].sort((a, b) => a - b);
+  return new DomainError(
+    'SEAT_TAKEN',
+    unique.length === 1 ? 'That seat was just taken.' : 'Some of those seats were just taken.',
+    { seatIds: unique },
+  );
+}
+
+/** 23P01's detail names the conflicting key: `Key (seat_id, part, stops)=(42, ...)`. */
+function seatIdsFromExclusion(err: unknown, fallback: number[]): number[] {
+  const detail = (err as { detail?: unknown }).detail;
+  const match = typeof detail === 'string' ? /=\((\d+),/.exec(detail) : null;
+  return match ? [Number(match[1])] : fallback;
+}
+
+function isPnrCollision(err: unknown) {
+  return (err as { constraint?: unknown }).constraint === 'bookings_pnr_key';
+}

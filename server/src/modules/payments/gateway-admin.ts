@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { parse } from '../../common/validate.ts';
+import type { EngineContext } from '../../engine-context.ts';
+import { assertAdmin } from '../admin/admin.service.ts';
+import type { Actor } from '../audit/transition-writer.ts';
+import type { GatewaySettingsView } from './gateway.ts';
+
+export const gatewaySettingsSchema = z
+  .object({
+    failureRate: z.number().min(0).max(1).optional(),
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+    timeoutMs: z.number().int().min(1).max(120_000).optional(),
+  })
+  .strict();
+
+export async function getGatewaySettings(ctx: EngineContext, actor: Actor): Promise<GatewaySettingsView> {
+  assertAdmin(actor);
+  return ctx.gateway.settings();
+}
+
+/** An admin tunes the simulated gateway at run time; every node reads the same row. */
+export async function setGatewaySettings(ctx: EngineContext, actor: Actor, input: unknown): Promise<GatewaySettingsView> {
+  assertAdmin(actor);
+  const patch = parse(gatewaySettingsSchema, input);
+  const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  return ctx.gateway.updateSettings(clean);
+}

@@ -1,0 +1,105 @@
+import { rooms, type Ack, type BookingView } from '@berth/shared';
+import { DomainError } from '../../common/errors.ts';
+import type { Em } from '../../common/sql.ts';
+import { query } from '../../common/sql.ts';
+import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
+import { lockBooking, setStatus } from '../booking/booking-locks.ts';
+import { completeKey } from '../idempotency/idempotency.ts';
+import type { GatewayResult } from './gateway.ts';
+
+export const PAY_CONFIRMED_ACTION = 'PAY_CONFIRMED';
+export const PAY_DECLINED_ACTION = 'PAY_DECLINED';
+export const REFUND_STARTED_ACTION = 'REFUND_STARTED';
+
+export type PaymentSettlement =
+  | { kind: 'confirmed'; bookingId: number }
+  | { kind: 'declined'; bookingId: number }
+  /** Charged, but the booking had already lapsed: the charge is being refunded. */
+  | { kind: 'refunding'; bookingId: number; refundId: number }
+  | { kind: 'already_settled'; bookingId: number };
+
+/**
+ * The second transaction of a payment: records the gateway's answer. Used by pay right after the
+ * call, and by the reconciler for payments a crash or a timeout left pending. Lock order:
+ * booking, then payment.
+ */
+export async function settlePayment(
+  em: Em,
+  actor: Actor,
+  paymentId: number,
+  result: GatewayResult,
+): Promise<PaymentSettlement> {
+  const [found] = await query<{ booking_id: string }>(em, `select booking_id from payments where id = ?`, [paymentId]);
+  if (!found) throw new Error(`payment ${paymentId} vanished`);
+  const booking = await lockBooking(em, Number(found.booking_id));
+  const [payment] = await query<{ status: string; amount_paise: number; user_id: string; idempotency_key: string }>(
+    em,
+    `select status, amount_paise, user_id, idempotency_key from payments where id = ? for update`,
+    [paymentId],
+  );
+  if (!booking || !payment) throw new Error(`payment ${paymentId} lost its booking`);
+  if (payment.status !== 'pending') return { kind: 'already_settled', bookingId: booking.id };
+
+  const userId = Number(payment.user_id);
+  const charged = result.status === 'succeeded';
+  await query(
+    em,
+    `update payments set status = ?, gateway_ref = ?, failure_reason = ?, updated_at = now() where id = ?`,
+    [charged ? 'succeeded' : 'failed', result.reference, charged ? null : result.status, paymentId],
+  );
+  const notify = (status: string) => ({
+    event: 'booking:updated',
+    room: rooms.user(booking.userId),
+    payload: { bookingId: booking.id, pnr: booking.pnr, status },
+  });
+
+  if (charged && booking.status === 'paying') {
+    await setStatus(em, booking.id, 'confirmed');
+    await recordTransitions(
+      em,
+      [{ actor, action: PAY_CONFIRMED_ACTION, bookingId: booking.id, before: { status: 'paying' }, after: { status: 'confirmed' } }],
+      [notify('confirmed')],
+    );
+    await finishKey(em, userId, payment.idempotency_key, { ok: true, data: { bookingId: booking.id } });
+    return { kind: 'confirmed', bookingId: booking.id };
+  }
+
+  if (charged) {
+    // The money arrived after the hold was gone: give it back (the refund's second phase follows).
+    const [refund] = await query<{ id: string }>(
+      em,
+      `insert into refunds (booking_id, payment_id, amount_paise, reason, status)
+       values (?, ?, ?, 'late_charge', 'pending') returning id`,
+      [booking.id, paymentId, payment.amount_paise],
+    );
+    await recordTransitions(
+      em,
+      [{ actor, action: REFUND_STARTED_ACTION, bookingId: booking.id, before: { refund: null }, after: { refund: 'pending', reason: 'late_charge' } }],
+      [notify(booking.status)],
+    );
+    const err = new DomainError('HOLD_EXPIRED', 'Your hold ended before the payment arrived; it is being refunded.');
+    await finishKey(em, userId, payment.idempotency_key, { ok: false, error: err.toAck() });
+    return { kind: 'refunding', bookingId: booking.id, refundId: Number(refund!.id) };
+  }
+
+  if (booking.status === 'paying') {
+    // Back to held; if its time is already up the sweeper (or the next hold) expires it.
+    await setStatus(em, booking.id, 'held', ', hold_until = expires_at');
+    await recordTransitions(
+      em,
+      [{ actor, action: PAY_DECLINED_ACTION, bookingId: booking.id, before: { status: 'paying' }, after: { status: 'held' } }],
+      [notify('held')],
+    );
+  }
+  const declined = new DomainError(
+    'PAYMENT_DECLINED',
+    'Your bank declined the payment. You can try again while the hold lasts.',
+  );
+  await finishKey(em, userId, payment.idempotency_key, { ok: false, error: declined.toAck() });
+  return { kind: 'declined', bookingId: booking.id };
+}
+
+/** Completes the pay request's idempotency key with its final outcome. */
+async function finishKey(em: Em, userId: number, key: string, outcome: Ack<{ bookingId: number } | BookingView>) {
+  await completeKey(em, userId, key, outcome);
+}

@@ -1,0 +1,140 @@
+import { cancelRequestSchema, rooms, type BookingView } from '@berth/shared';
+import { DomainError } from '../../common/errors.ts';
+import type { Em } from '../../common/sql.ts';
+import { query } from '../../common/sql.ts';
+import { parse } from '../../common/validate.ts';
+import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
+import { recordTransitions, systemActor, type Actor } from '../audit/transition-writer.ts';
+import { assertOwner, freeSeats, lockBookingAndSeats, setStatus, type LockedBooking } from '../booking/booking-locks.ts';
+import { loadBookingView, publicView } from '../booking/booking-view.ts';
+import { releaseLocked } from '../booking/release.service.ts';
+import { bumpSeats, seatsChanged } from '../booking/seat-changes.ts';
+import { departureAt } from '../catalog/route-cache.ts';
+import { claimKey, completeKey, failure, requestHash, unwrap, type Outcome } from '../idempotency/idempotency.ts';
+import { GatewayTimeout } from './gateway.ts';
+
+export const CANCEL_ACTION = 'CANCEL';
+export const REFUND_SUCCEEDED_ACTION = 'REFUND_SUCCEEDED';
+
+type CancelOutcome = Outcome<{ bookingId: number; refundId: number | null }>;
+
+/**
+ * Cancels a booking: a hold is released; a paid booking is cancelled and refunded in two phases
+ * (seats freed and refund recorded in one transaction, then the gateway, then the result).
+ * Cancelling twice refunds once: the key replays, and a cancelled booking stays as it is.
+ */
+export async function cancelBooking(ctx: EngineContext, actor: Actor & { userId: number }, input: unknown): Promise<BookingView> {
+  const req = parse(cancelRequestSchema, input);
+  const hash = requestHash('cancel', req);
+  const outcome = await ctx.em().transactional(async (em): Promise<CancelOutcome> => {
+    const claim = await claimKey<{ bookingId: number; refundId: number | null }>(em, actor.userId, req.idempotencyKey, 'cancel', hash);
+    if (claim.kind === 'replay') return claim.outcome;
+    if (claim.kind === 'in_progress') throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'This cancellation is still being processed.');
+    let result: CancelOutcome;
+    try {
+      const booking = assertOwner(await lockBookingAndSeats(em, req.bookingId), actor);
+      result = { ok: true, data: { bookingId: booking.id, refundId: await cancelLocked(ctx, em, actor, booking) } };
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      result = failure(err);
+    }
+    await completeKey(em, actor.userId, req.idempotencyKey, result);
+    return result;
+  });
+  const { bookingId, refundId } = unwrap(outcome);
+  if (refundId !== null) {
+    if (ctx.hooks.crashBeforeRefundCall) throw new SimulatedCrash('before the refund call');
+    await completeRefund(ctx, refundId);
+  }
+  return publicView((await loadBookingView(ctx.em(), ctx.catalog, bookingId))!);
+}
+
+/** Returns the id of the refund to complete, or null when no money moves. */
+async function cancelLocked(ctx: EngineContext, em: Em, actor: Actor, booking: LockedBooking): Promise<number | null> {
+  if (booking.status === 'held') {
+    await releaseLocked(em, actor, booking);
+    return null;
+  }
+  if (booking.status === 'cancelled' || booking.status === 'released') return null;
+  if (booking.status !== 'confirmed') {
+    const reason = booking.status === 'paying' ? 'A payment for this booking is in progress.' : 'This booking has already ended.';
+    throw new DomainError('INVALID_STATE', reason);
+  }
+  await assertRefundWindow(ctx, booking);
+  const [payment] = await query<{ id: string; amount_paise: number }>(
+    em,
+    `select id, amount_paise from payments where booking_id = ? and status = 'succeeded' order by id limit 1 for update`,
+    [booking.id],
+  );
+  if (!payment) throw new Error(`confirmed booking ${booking.id} has no payment`);
+  await setStatus(em, booking.id, 'cancelled');
+  const deltas = await bumpSeats(em, await freeSeats(em, booking.id));
+  const amount = Math.floor((payment.amount_paise * ctx.config.REFUND_PERCENT) / 100);
+  const [refund] = await query<{ id: string }>(
+    em,
+    `insert into refunds (booking_id, payment_id, amount_paise, reason, status)
+     values (?, ?, ?, 'cancellation', 'pending') returning id`,
+    [booking.id, payment.id, amount],
+  );
+  await recordTransitions(
+    em,
+    [{ actor, action: CANCEL_ACTION, bookingId: booking.id, before: { status: 'confirmed' }, after: { status: 'cancelled', refund: 'pending' } }],
+    [
+      seatsChanged(booking.runId, deltas),
+      { event: 'booking:updated', room: rooms.user(booking.userId), payload: { bookingId: booking.id, pnr: booking.pnr, status: 'cancelled' } },
+    ],
+  );
+  return Number(refund!.id);
+}
+
+/** Default rule: a full refund until CANCEL_CUTOFF_MINUTES before the boarding station's departure. */
+async function assertRefundWindow(ctx: EngineContext, booking: LockedBooking) {
+  const route = await ctx.catalog.route(booking.runId);
+  const boarding = route?.stops.find((s) => s.seq === booking.fromSeq);
+  if (!route || !boarding) throw new Error(`run ${booking.runId} lost its route`);
+  const closesAt = departureAt(route, boarding).getTime() - ctx.config.CANCEL_CUTOFF_MINUTES * 60_000;
+  if (Date.now() >= closesAt) {
+    throw new DomainError(
+      'CANCELLATION_CLOSED',
+      `Cancellations close ${ctx.config.CANCEL_CUTOFF_MINUTES} minutes before departure from ${boarding.code}.`,
+    );
+  }
+}
+
+/**
+ * The refund's second and third phases: ask the gateway (no transaction open), then record its
+ * answer. Safe to repeat: the gateway key and the pending check make it happen once.
+ */
+export async function completeRefund(ctx: EngineContext, refundId: number): Promise<void> {
+  const [refund] = await query<{ amount_paise: number; status: string }>(
+    ctx.em(),
+    `select amount_paise, status from refunds where id = ?`,
+    [refundId],
+  );
+  if (!refund || refund.status !== 'pending') return;
+  let result;
+  try {
+    result = await ctx.gateway.refund(`refund-${refundId}`, refund.amount_paise);
+  } catch (err) {
+    if (err instanceof GatewayTimeout) return; // the reconciler finishes it
+    throw err;
+  }
+  await ctx.em().transactional(async (em) => {
+    const [row] = await query<{ booking_id: string; user_id: string; pnr: string; status: string }>(
+      em,
+      `select r.booking_id, b.user_id, b.pnr, r.status from refunds r join bookings b on b.id = r.booking_id
+        where r.id = ? for update of r`,
+      [refundId],
+    );
+    if (!row || row.status !== 'pending') return;
+    await query(em, `update refunds set status = 'succeeded', gateway_ref = ?, updated_at = now() where id = ?`, [
+      result.reference,
+      refundId,
+    ]);
+    await recordTransitions(
+      em,
+      [{ actor: systemActor, action: REFUND_SUCCEEDED_ACTION, bookingId: Number(row.booking_id), before: { refund: 'pending' }, after: { refund: 'succeeded' } }],
+      [{ event: 'booking:updated', room: rooms.user(Number(row.user_id)), payload: { bookingId: Number(row.booking_id), pnr: row.pnr, refund: 'succeeded' } }],
+    );
+  });
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../src/config/env.ts';
+import { createLogger } from '../../src/common/logger.ts';
+import { createOrm } from '../../src/db/orm.ts';
+import { createEngine, type Engine } from '../../src/engine.ts';
+import type { TestHooks } from '../../src/engine-context.ts';
+import { checkIntegrity, formatReport } from '../../src/integrity/checker.ts';
+import { dropDatabase, recreateDatabase, withDatabase } from './global-setup.ts';
+
+export interface TestDb {
+  url: string;
+  /** A plain pg pool on the test database, for direct SQL (sabotage, inspection, lock probes). */
+  pool: pg.Pool;
+  engine(opts?: { hooks?: TestHooks; config?: Partial<Config> }): Promise<Engine>;
+  /** Runs the integrity checker and fails the test with its report on any violation. */
+  assertIntegrity(options?: { sweeperRunning?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A database of its own for one test file, cloned from the migrated template. */
+export async function createTestDb(): Promise<TestDb> {
+  const server = inject('pgServerUrl');
+  const name = `berth_t_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  await recreateDatabase(server, name, inject('templateDb'));
+  const url = withDatabase(server, name);
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const engines: { stop(): Promise<void>; close(): Promise<void> }[] = [];
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const checkerOrm = await createOrm({ url, poolMax: 2 });
+
+  return {
+    url,
+    pool,
+    async engine(opts = {}) {
+      const config = { ...loadConfig({}), DATABASE_URL: url, DB_POOL_MAX: 60, ...opts.config };
+      const orm = await createOrm({ url, poolMax: config.DB_POOL_MAX });
+      const engine = createEngine({ orm, config, log, hooks: opts.hooks });
+      await engine.init();
+      engines.push({ stop: () => engine.stop(), close: () => orm.close(true) });
+      return engine;
+    },
+    async assertIntegrity(options = {}) {
+      const report = await checkIntegrity(checkerOrm.em.fork(), options);
+      if (!report.ok) throw new Error(formatReport(report));
+    },
+    async close() {
+      for (const e of engines) await e.stop();
+      for (const e of engines) await e.close();
+      await checkerOrm.close(true);
+      await pool.end();
+      await dropDatabase(server, name);
+    },
+  };
+}
