@@ -62,7 +62,7 @@ export async function createTestRun(
   }
   const run = await pool.query<{ id: number }>(
     `insert into runs (train_id, service_date, departs_at) values ($1, $2::date, $3) returning id`,
-    [trainId, departsAt.toISOString().slice(0, 10), departsAt],
+    [trainId, localDate(departsAt), departsAt],
   );
   const runId = run.rows[0]!.id;
   const seats: Record<string, number[]> = {};
@@ -127,4 +127,9 @@ export function codesOf(results: PromiseSettledResult<unknown>[]): string[] {
     const reason = r.reason as { code?: unknown; message?: unknown };
     return typeof reason.code === 'string' && /^[A-Z_]+$/.test(reason.code) ? reason.code : `ERROR: ${String(reason.message)}`;
   });
+}
+
+/** The service-local date (Asia/Kolkata, the default BERTH_TIMEZONE) of an instant, as YYYY-MM-DD. */
+export function localDate(d: Date, timeZone = 'Asia/Kolkata'): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(d);
 }

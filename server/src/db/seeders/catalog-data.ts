@@ -73,10 +73,16 @@ export interface TrainSpec {
 
 // Real coach sizes: 72 sleeper berths, 64 in AC 3 tier, 75 and 56 chair car seats; about 200
 // seats a run keeps seat maps realistic while a week of runs seeds in one statement.
-const SL = (code: string): CoachSpec => ({ code, classCode: 'SL', layout: 'sleeper-8', seats: 72 });
-const AC3 = (code: string): CoachSpec => ({ code, classCode: '3A', layout: 'sleeper-8', seats: 64 });
-const CC = (code: string): CoachSpec => ({ code, classCode: 'CC', layout: 'chair-3x2', seats: 75 });
-const EC = (code: string): CoachSpec => ({ code, classCode: 'EC', layout: 'chair-2x2', seats: 56 });
+const coach = (code: string, classCode: string, layout: LayoutName, seats: number): CoachSpec => ({
+  code,
+  classCode,
+  layout,
+  seats,
+});
+const SL = (code: string) => coach(code, 'SL', 'sleeper-8', 72);
+const AC3 = (code: string) => coach(code, '3A', 'sleeper-8', 64);
+const CC = (code: string) => coach(code, 'CC', 'chair-3x2', 75);
+const EC = (code: string) => coach(code, 'EC', 'chair-2x2', 56);
 
 export const TRAINS: readonly TrainSpec[] = [
   {

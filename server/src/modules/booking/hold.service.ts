@@ -120,7 +120,10 @@ async function holdTx(
   const claim = await claimKey<BookingView>(em, actor.userId, req.idempotencyKey, 'hold', p.hash);
   if (claim.kind === 'replay') return claim.outcome;
 
-  await query(em, `select id from users where id = ? for update`, [actor.userId]);
+  // NO KEY UPDATE, not UPDATE: the key claim above already took the FK's KEY SHARE lock on this
+  // row, and upgrading that to FOR UPDATE would deadlock two holds of one user. NO KEY UPDATE
+  // still serialises the user's holds, which is all the journey-overlap check needs.
+  await query(em, `select id from users where id = ? for no key update`, [actor.userId]);
   const clash = await query<{ pnr: string }>(
     em,
     `select b.pnr from bookings b

@@ -1,0 +1,276 @@
+/**
+ * Engine benchmark: holds per second of fresh seats through the engine at concurrency 1, 8 and
+ * 32, against the same statements sent as raw SQL through `pg` with the same pool size (the
+ * ceiling); then the latency of the 49 losers when 50 users race for one seat.
+ *
+ *   pnpm bench:engine                          10 s per level and path, 3 rounds, medians
+ *   BENCH_SECONDS=1 BENCH_ROUNDS=1 pnpm bench:engine     a smoke run
+ *
+ * The last line is `BENCH {...}` for machines; everything above it is for people.
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { createLogger } from '../src/common/logger.ts';
+import { loadConfig } from '../src/config/env.ts';
+import { createOrm } from '../src/db/orm.ts';
+import { createEngine, type Engine } from '../src/engine.ts';
+import { analyzeHoldTables, Cleanup, openBenchDatabase, resetBookings, seedFixture, type BenchFixture } from './bench-db.ts';
+import { explainHotStatements } from './explain.ts';
+import { holdRequest, rawHold, RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
+import { envNumber, median, percentile, round, table } from './stats.ts';
+
+const SECONDS = envNumber('BENCH_SECONDS', 10);
+const ROUNDS = Math.round(envNumber('BENCH_ROUNDS', 3));
+const LEVELS = [1, 8, 32] as const;
+/** Fresh seats and users per timed window: above what 10 s at the pgbench ceiling would use. */
+const FIXTURE_SIZE = Math.round(envNumber('BENCH_FIXTURE_SIZE', 60_000));
+const CONTENDERS = 50;
+const LOSER_ROUNDS = Math.round(envNumber('BENCH_LOSER_ROUNDS', 20));
+const LOSER_POOL = 60;
+const WARMUP_SECONDS = Math.min(1, SECONDS);
+
+type Path = 'engine' | 'raw';
+type HoldFn = (i: number) => Promise<void>;
+
+const log = createLogger('warn', 'bench');
+const config = loadConfig({});
+
+/** Holds the i-th fresh seat by the i-th fresh user, from `concurrency` loops, until time is up. */
+async function timedWindow(concurrency: number, seconds: number, limit: number, hold: HoldFn) {
+  let next = 0;
+  let count = 0;
+  let exhausted = false;
+  let failed = false;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const loop = async () => {
+    while (!failed && performance.now() < deadline) {
+      const i = next++;
+      if (i >= limit) {
+        exhausted = true;
+        return;
+      }
+      try {
+        await hold(i);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+      count++;
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: concurrency }, loop));
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (rejected) throw new Error(`a hold failed: ${describe(rejected.reason)}`, { cause: rejected.reason });
+  const elapsed = (performance.now() - start) / 1000;
+  return { rate: count / elapsed, count, exhausted };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return `${typeof code === 'string' ? `${code}: ` : ''}${err.message}`;
+  }
+  return String(err);
+}
+
+function engineHold(engine: Engine, f: BenchFixture, tag: string): HoldFn {
+  return async (i) => {
+    await engine.hold({ userId: f.userIds[i]!, role: 'user' }, holdRequest(f, f.seatIds[i]!, `bench-${tag}-${i}`));
+  };
+}
+
+function rawHoldFn(pool: pg.Pool, f: BenchFixture, tag: string): HoldFn {
+  return (i) => rawHold(pool, f, f.userIds[i]!, f.seatIds[i]!, `bench-${tag}-${i}`, config.HOLD_SECONDS);
+}
+
+async function openEngine(url: string, poolMax: number, cleanup: Cleanup) {
+  const orm = await createOrm({ url, poolMax });
+  const close = once(() => orm.close(true));
+  cleanup.add(`close ORM (pool ${poolMax})`, close);
+  const engine = createEngine({ orm, config: { ...config, DATABASE_URL: url, DB_POOL_MAX: poolMax }, log });
+  await engine.init();
+  return { orm, engine, close };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+/** Statements one engine hold sends (knex reports each, BEGIN and COMMIT included). */
+async function engineStatementsPerHold(orm: MikroORM, engine: Engine, f: BenchFixture, i: number) {
+  const seen: string[] = [];
+  const knex = orm.em.getKnex();
+  const onQuery = (q: { sql: string }) => seen.push(q.sql.replace(/\s+/g, ' ').trim().slice(0, 60));
+  knex.on('query', onQuery);
+  try {
+    await engineHold(engine, f, 'count')(i);
+  } finally {
+    knex.off('query', onQuery);
+  }
+  return seen;
+}
+
+async function throughput(url: string, admin: pg.Pool, f: BenchFixture, cleanup: Cleanup) {
+  const rates: Record<Path, Record<number, number[]>> = { engine: {}, raw: {} };
+  let explained = '';
+  let statements: string[] = [];
+  for (const [levelIndex, c] of LEVELS.entries()) {
+    const { orm, engine, close: closeEngine } = await openEngine(url, c, cleanup);
+    const rawPool = new pg.Pool({ connectionString: url, max: c });
+    const closeRaw = once(() => rawPool.end());
+    cleanup.add(`close raw pool (${c})`, closeRaw);
+    const holds: Record<Path, (tag: string) => HoldFn> = {
+      engine: (tag) => engineHold(engine, f, tag),
+      raw: (tag) => rawHoldFn(rawPool, f, tag),
+    };
+
+    // Warm both paths (connections, caches, JIT) outside the timed windows.
+    for (const path of ['engine', 'raw'] as const) {
+      await resetBookings(admin);
+      await timedWindow(c, WARMUP_SECONDS, f.seatIds.length, holds[path](`warm-${path}-c${c}`));
+    }
+    // A live database has statistics on its bookings; TRUNCATE keeps them for every window.
+    if (levelIndex === 0) await analyzeHoldTables(admin);
+    if (levelIndex === 0) {
+      await resetBookings(admin);
+      statements = await engineStatementsPerHold(orm, engine, f, 0);
+    }
+
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate which path goes first, so drift on a shared machine hits both alike.
+      const order: Path[] = r % 2 === 0 ? ['engine', 'raw'] : ['raw', 'engine'];
+      for (const path of order) {
+        await resetBookings(admin);
+        const w = await timedWindow(c, SECONDS, f.seatIds.length, holds[path](`${path}-c${c}-r${r}`));
+        (rates[path][c] ??= []).push(w.rate);
+        console.log(
+          `c${c} round ${r + 1}/${ROUNDS} ${path.padEnd(6)} ${String(Math.round(w.rate)).padStart(6)} holds/s` +
+            ` (${w.count} holds)${w.exhausted ? ' [ran out of fresh seats: raise BENCH_FIXTURE_SIZE]' : ''}`,
+        );
+      }
+    }
+    if (levelIndex === LEVELS.length - 1) {
+      // The database now holds the last window's bookings; its first seat and user hold one.
+      explained = await explainHotStatements(admin, f, f.seatIds[0]!, f.userIds[0]!);
+    }
+    await closeEngine();
+    await closeRaw();
+  }
+  return { rates, explained, statements };
+}
+
+/** 50 users race for one fresh seat, LOSER_ROUNDS times; the 49 losers' call-to-SEAT_TAKEN times. */
+async function loserLatency(url: string, admin: pg.Pool, f: BenchFixture, cleanup: Cleanup) {
+  const { engine, close } = await openEngine(url, LOSER_POOL, cleanup);
+  await resetBookings(admin);
+  const warmups = 2;
+  const latencies: number[] = [];
+  for (let k = 0; k < warmups + LOSER_ROUNDS; k++) {
+    const seatId = f.seatIds[k]!;
+    const users = f.userIds.slice(k * CONTENDERS, (k + 1) * CONTENDERS);
+    if (users.length < CONTENDERS) throw new Error('not enough users for the loser rounds');
+    const results = await Promise.all(
+      users.map(async (userId, j) => {
+        const t0 = performance.now();
+        try {
+          await engine.hold({ userId, role: 'user' }, holdRequest(f, seatId, `race-${k}-${j}`));
+          return { code: 'OK', ms: performance.now() - t0 };
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          return { code: code === 'SEAT_TAKEN' ? code : `ERROR ${describe(err)}`, ms: performance.now() - t0 };
+        }
+      }),
+    );
+    const winners = results.filter((x) => x.code === 'OK').length;
+    const losers = results.filter((x) => x.code === 'SEAT_TAKEN');
+    const other = results.find((x) => x.code !== 'OK' && x.code !== 'SEAT_TAKEN');
+    if (other || winners !== 1 || losers.length !== CONTENDERS - 1) {
+      throw new Error(`race ${k}: ${winners} winners, ${losers.length} SEAT_TAKEN${other ? `, ${other.code}` : ''}`);
+    }
+    if (k >= warmups) latencies.push(...losers.map((x) => x.ms));
+  }
+  await close();
+  return latencies;
+}
+
+function report(
+  rates: Record<Path, Record<number, number[]>>,
+  latencies: number[],
+  statements: string[],
+  explained: string,
+) {
+  const med = (path: Path, c: number) => median(rates[path][c] ?? []);
+  const rounds = (path: Path, c: number) => (rates[path][c] ?? []).map((x) => Math.round(x)).join(' / ');
+  console.log(
+    `\nround trips per hold: engine ${statements.length}, raw ${RAW_STATEMENTS_PER_HOLD + 1}` +
+      `\n  engine sent: ${statements.map((s) => s.split(' ').slice(0, 3).join(' ')).join(' | ')}`,
+  );
+  console.log(`\n${explained}\n`);
+  console.log(
+    `holds/s of fresh seats, median of ${ROUNDS} round(s) x ${SECONDS} s; pool size = concurrency` +
+      ` (ceiling: raw SQL through pg)`,
+  );
+  console.log(
+    table([
+      ['level', 'engine', 'raw', 'ratio', 'engine rounds', 'raw rounds'],
+      ...LEVELS.map((c) => [
+        `c${c}`,
+        String(Math.round(med('engine', c))),
+        String(Math.round(med('raw', c))),
+        (med('engine', c) / med('raw', c)).toFixed(2),
+        rounds('engine', c),
+        rounds('raw', c),
+      ]),
+    ]),
+  );
+  const p50 = percentile(latencies, 0.5);
+  const p99 = percentile(latencies, 0.99);
+  console.log(
+    `\nloser latency, ${CONTENDERS} contenders on one seat, ${LOSER_ROUNDS} rounds (${latencies.length} losers):` +
+      ` p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
+  );
+  const ratio = med('engine', 32) / med('raw', 32);
+  console.log(`targets: ratio_c32 ${ratio.toFixed(2)} (>= 0.5), loser_p99 ${p99.toFixed(1)} ms (< 100)`);
+  const level = (path: Path) => Object.fromEntries(LEVELS.map((c) => [`c${c}`, Math.round(med(path, c))]));
+  const bench = {
+    engine: level('engine'),
+    raw: level('raw'),
+    ratio_c32: round(ratio, 3),
+    loser_p50_ms: round(p50, 2),
+    loser_p99_ms: round(p99, 2),
+  };
+  console.log(`BENCH ${JSON.stringify(bench)}`);
+}
+
+async function main(cleanup: Cleanup) {
+  console.log(`engine bench: ${SECONDS} s per window, ${ROUNDS} round(s), levels ${LEVELS.join('/')}`);
+  const url = await openBenchDatabase(log, cleanup);
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
+  cleanup.add('close admin pool', once(() => admin.end()));
+  const started = performance.now();
+  const f = await seedFixture(admin, FIXTURE_SIZE);
+  console.log(`fixture: ${f.seatIds.length} seats, ${f.userIds.length} users (${Math.round(performance.now() - started)} ms)`);
+  const { rates, explained, statements } = await throughput(url, admin, f, cleanup);
+  const latencies = await loserLatency(url, admin, f, cleanup);
+  report(rates, latencies, statements, explained);
+}
+
+const cleanup = new Cleanup();
+let exitCode = 0;
+const onSignal = (signal: NodeJS.Signals) => {
+  console.error(`\n${signal}: cleaning up`);
+  void cleanup.run().finally(() => process.exit(130));
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+try {
+  await main(cleanup);
+} catch (err) {
+  console.error('engine bench failed:', err);
+  exitCode = 1;
+} finally {
+  await cleanup.run();
+}
+process.exit(exitCode);

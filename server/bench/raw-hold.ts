@@ -1,0 +1,180 @@
+import { rooms, seatLabel, type BookingView, type SeatDelta } from '@berth/shared';
+import type pg from 'pg';
+import { LAPSED, LIVE } from '../src/modules/booking/lapse.ts';
+import { newPnr } from '../src/modules/booking/pnr.ts';
+import { requestHash } from '../src/modules/idempotency/idempotency.ts';
+import type { BenchFixture } from './bench-db.ts';
+
+/*
+ * The statements of the engine's hold transaction for one fresh seat, copied from
+ * hold.service.ts, idempotency.ts, seat-changes.ts and transition-writer.ts with `?` written as
+ * `$n`. Parameters are left untyped, as the engine sends them, so PostgreSQL infers bigint from
+ * the bigint columns exactly as it does for the engine.
+ */
+export const CLAIM_KEY = `insert into idempotency_keys (user_id, key, operation, request_hash)
+     values ($1, $2, $3, $4) on conflict do nothing returning 1`;
+export const LOCK_USER = `select id from users where id = $1 for update`;
+export const JOURNEY_OVERLAP = `select b.pnr from bookings b
+      where b.user_id = $1 and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
+        and b.journey && tstzrange($2, $3) limit 1`;
+export const LOCK_SEATS = `select id from seats where id = any($1) order by id for update`;
+export const SEAT_OVERLAP = `select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
+       from booking_seats bs join bookings b on b.id = bs.booking_id
+      where bs.active and bs.seat_id = any($1)
+        and bs.stops && int4range($2, $3) and bs.part && '[0,2)'::int4range`;
+const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, journey,
+                           expires_at, hold_until, fare_paise, idempotency_key)
+     values ($1, $2, $3, $4, $5, $6, 'held', tstzrange($7, $8),
+             now() + make_interval(secs => $9), now() + make_interval(secs => $10), $11, $12)
+     returning id, expires_at, created_at`;
+const INSERT_BOOKING_SEAT = `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
+     values ($1, $2, int4range($3, $4), $5, $6, $7)`;
+const BUMP_SEATS = `with bumped as (
+       update seats set version = version + 1 where id = any($1) returning id, version
+     )
+     select bumped.id, bumped.version, lower(bs.stops) as from_seq, upper(bs.stops) as to_seq, b.status
+       from bumped
+       left join booking_seats bs on bs.seat_id = bumped.id and bs.active
+       left join bookings b on b.id = bs.booking_id
+      order by bumped.id, lower(bs.stops)`;
+const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor, actor_user_id, action, booking_id, before, after)
+                       values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)) insert into outbox (event, room, payload) values ($7, $8, $9::jsonb), ($10, $11, $12::jsonb)`;
+const COMPLETE_KEY = `update idempotency_keys set status = 'completed', response = $1::jsonb where user_id = $2 and key = $3`;
+
+/** Round trips per hold on this path: BEGIN, the eleven statements below, COMMIT. */
+export const RAW_STATEMENTS_PER_HOLD = 12;
+
+/** The hold request both paths make: one seat, whole route, one passenger. */
+export function holdRequest(f: BenchFixture, seatId: number, idempotencyKey: string) {
+  return {
+    runId: f.runId,
+    from: f.from,
+    to: f.to,
+    seatIds: [seatId],
+    passengers: [{ name: 'Passenger 1', age: 30 }],
+    idempotencyKey,
+  };
+}
+
+/**
+ * One hold of a fresh seat by a fresh user, statement for statement what the engine's hold
+ * transaction sends, with the same parameters and payloads; anything but success is a bug here.
+ */
+export async function rawHold(
+  pool: pg.Pool,
+  f: BenchFixture,
+  userId: number,
+  seatId: number,
+  key: string,
+  holdSeconds: number,
+): Promise<void> {
+  const req = holdRequest(f, seatId, key);
+  const hash = requestHash('hold', req);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const claimed = await client.query(CLAIM_KEY, [userId, key, 'hold', hash]);
+    if (claimed.rowCount !== 1) throw new Error(`raw hold: key ${key} already claimed`);
+    await client.query(LOCK_USER, [userId]);
+    const clash = await client.query(JOURNEY_OVERLAP, [userId, f.journey[0], f.journey[1]]);
+    if (clash.rows.length > 0) throw new Error(`raw hold: user ${userId} has an overlapping journey`);
+    await client.query(LOCK_SEATS, [[seatId]]);
+    const overlaps = await client.query(SEAT_OVERLAP, [[seatId], f.fromSeq, f.toSeq]);
+    if (overlaps.rows.length > 0) throw new Error(`raw hold: seat ${seatId} is taken`);
+    const pnr = newPnr();
+    const booking = await client.query<{ id: string; expires_at: Date; created_at: Date }>(INSERT_BOOKING, [
+      pnr,
+      userId,
+      f.runId,
+      f.fromSeq,
+      f.toSeq,
+      f.classCode,
+      f.journey[0],
+      f.journey[1],
+      holdSeconds,
+      holdSeconds,
+      f.farePaise,
+      key,
+    ]);
+    const row = booking.rows[0]!;
+    const bookingId = Number(row.id);
+    const passenger = req.passengers[0]!;
+    await client.query(INSERT_BOOKING_SEAT, [bookingId, seatId, f.fromSeq, f.toSeq, passenger.name, passenger.age, null]);
+    const view = bookingView(f, bookingId, pnr, seatId, row.expires_at, row.created_at);
+    const bumped = await client.query<{ id: string; version: string; from_seq: number | null; to_seq: number | null; status: string | null }>(
+      BUMP_SEATS,
+      [[seatId]],
+    );
+    const deltas: SeatDelta[] = [];
+    for (const r of bumped.rows) {
+      const delta: SeatDelta = { seatId: Number(r.id), version: Number(r.version), occupancy: [] };
+      if (r.status && r.from_seq !== null && r.to_seq !== null) {
+        delta.occupancy.push({ from: r.from_seq, to: r.to_seq, state: r.status === 'confirmed' ? 'booked' : 'held' });
+      }
+      deltas.push(delta);
+    }
+    await client.query(RECORD_TRANSITIONS, [
+      `user:${userId}`,
+      userId,
+      'HOLD',
+      bookingId,
+      null,
+      JSON.stringify({ status: 'held' }),
+      'seats:changed',
+      rooms.run(f.runId),
+      JSON.stringify({ runId: f.runId, seats: deltas }),
+      'booking:updated',
+      rooms.user(userId),
+      JSON.stringify(view),
+    ]);
+    await client.query(COMPLETE_KEY, [JSON.stringify({ ok: true, data: view }), userId, key]);
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(true);
+    throw err;
+  }
+}
+
+/** The same view the engine returns, stored under the key and announced to the user. */
+function bookingView(
+  f: BenchFixture,
+  id: number,
+  pnr: string,
+  seatId: number,
+  expiresAt: Date,
+  createdAt: Date,
+): BookingView {
+  const number = seatId - f.seatIds[0]! + 1;
+  const berth = 'LB';
+  return {
+    id,
+    pnr,
+    runId: f.runId,
+    trainNumber: f.trainNumber,
+    trainName: f.trainName,
+    serviceDate: f.serviceDate,
+    from: { seq: f.fromSeq, code: f.from, departsAt: f.journey[0].toISOString() },
+    to: { seq: f.toSeq, code: f.to, arrivesAt: f.journey[1].toISOString() },
+    classCode: f.classCode,
+    status: 'held',
+    expiresAt: new Date(expiresAt).toISOString(),
+    serverNow: new Date().toISOString(),
+    farePaise: f.farePaise,
+    seats: [
+      {
+        seatId,
+        coach: 'S1',
+        number,
+        berth,
+        label: seatLabel('S1', number, berth),
+        passengerName: 'Passenger 1',
+        passengerAge: 30,
+        berthPreference: null,
+      },
+    ],
+    refund: null,
+    createdAt: new Date(createdAt).toISOString(),
+  };
+}

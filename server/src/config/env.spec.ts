@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.ts';
+
+describe('configuration', () => {
+  it('has embedded defaults', () => {
+    const c = loadConfig({});
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.HOLD_SECONDS).toBe(300);
+    expect(c.PORT).toBe(8080);
+  });
+
+  it('fails fast, naming every bad variable', () => {
+    expect(() => loadConfig({ HOLD_SECONDS: 'soon', PORT: '99999' })).toThrowError(ConfigError);
+    try {
+      loadConfig({ HOLD_SECONDS: 'soon', PORT: '99999', DATABASE_URL: 'mysql://x' });
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message).toContain('HOLD_SECONDS');
+      expect(message).toContain('PORT');
+      expect(message).toContain('DATABASE_URL');
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BookingView } from '@berth/shared';
+import type { Engine, UserActor } from '../src/engine.ts';
+import { createTestDb, type TestDb } from './support/harness.ts';
+import { codesOf, createTestRun, createUsers, holdInput, type TestRun } from './support/fixtures.ts';
+
+async function deadlocks(db: TestDb): Promise<number> {
+  // Statistics reach the shared counters when a backend goes idle (at most once a second).
+  await new Promise((r) => setTimeout(r, 1500));
+  const client = await db.pool.connect();
+  try {
+    await client.query('select pg_stat_clear_snapshot()');
+    const r = await client.query<{ deadlocks: string }>(
+      `select deadlocks from pg_stat_database where datname = current_database()`,
+    );
+    return Number(r.rows[0]!.deadlocks);
+  } finally {
+    client.release();
+  }
+}
+
+describe('opposite lock orders cannot deadlock', () => {
+  let db: TestDb;
+  let engine: Engine;
+  let run: TestRun;
+  let users: UserActor[];
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    engine = await db.engine();
+    run = await createTestRun(db.pool, { seatsPerClass: 200 });
+    users = await createUsers(db.pool, 200);
+  });
+  afterAll(() => db.close());
+
+  it('two users holding the same seats in opposite orders, 100 times concurrently', async () => {
+    const before = await deadlocks(db);
+    const seats = run.seats.SL!;
+    const rounds = Array.from({ length: 100 }, (_, i) => i);
+    const codes: string[] = [];
+    // Ten pairs at a time: 20 transactions crossing over 10 seat pairs at once.
+    for (let start = 0; start < rounds.length; start += 10) {
+      const batch = rounds.slice(start, start + 10);
+      const results = await Promise.allSettled(
+        batch.flatMap((i) => {
+          const [a, b] = [seats[2 * i]!, seats[2 * i + 1]!];
+          return [
+            engine.hold(users[2 * i]!, holdInput(run, [a, b])),
+            engine.hold(users[2 * i + 1]!, holdInput(run, [b, a])),
+          ] as Promise<BookingView>[];
+        }),
+      );
+      const batchCodes = codesOf(results);
+      codes.push(...batchCodes);
+      for (let j = 0; j < batchCodes.length; j += 2) {
+        expect([batchCodes[j], batchCodes[j + 1]].sort(), `pair ${start + j / 2}`).toEqual(['OK', 'SEAT_TAKEN']);
+      }
+    }
+    expect(codes.filter((c) => c !== 'OK' && c !== 'SEAT_TAKEN')).toEqual([]);
+    expect(await deadlocks(db)).toBe(before);
+    await db.assertIntegrity();
+  });
+
+  it('control: locking the same two seats in opposite orders by hand does deadlock, and the counter moves', async () => {
+    const before = await deadlocks(db);
+    const [a, b] = [run.seats.CC![0]!, run.seats.CC![1]!];
+    const [c1, c2] = [await db.pool.connect(), await db.pool.connect()];
+    try {
+      await c1.query('begin');
+      await c2.query('begin');
+      await c1.query('select id from seats where id = $1 for update', [a]);
+      await c2.query('select id from seats where id = $1 for update', [b]);
+      const crossed = await Promise.allSettled([
+        c1.query('select id from seats where id = $1 for update', [b]),
+        c2.query('select id from seats where id = $1 for update', [a]),
+      ]);
+      expect(crossed.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['40P01']);
+    } finally {
+      await c1.query('rollback');
+      await c2.query('rollback');
+      c1.release();
+      c2.release();
+    }
+    expect(await deadlocks(db)).toBe(before + 1);
+  });
+});

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '../src/common/logger.ts';
+import { defaultDataDir } from '../src/common/paths.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { createOrm, migrate } from '../src/db/orm.ts';
+import { dropDatabase, recreateDatabase, withDatabase } from './support/global-setup.ts';
+
+const log = createLogger('silent');
+
+describe('start-up', () => {
+  const dataDir = path.join(defaultDataDir, `test-embedded-${process.pid}`);
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('several processes migrating one empty database at once migrate it exactly once', async () => {
+    const server = inject('pgServerUrl');
+    const name = `berth_migrate_${process.pid}`;
+    await recreateDatabase(server, name);
+    const url = withDatabase(server, name);
+    const orms = await Promise.all([1, 2, 3, 4].map(() => createOrm({ url, poolMax: 3 })));
+    try {
+      await Promise.all(orms.map((orm) => migrate(orm)));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const r = await client.query(`select count(*) from mikro_orm_migrations`);
+      await client.end();
+      expect(r.rows[0].count).toBe('1');
+    } finally {
+      await Promise.all(orms.map((orm) => orm.close(true)));
+      await dropDatabase(server, name);
+    }
+  });
+
+  it('the embedded PostgreSQL starts after a crash left a stale postmaster.pid', async () => {
+    const port = 54359;
+    const first = await startEmbeddedPostgres(dataDir, port, log);
+    // A second process finds the live server and joins it instead of starting another.
+    const joined = await startEmbeddedPostgres(dataDir, port, log);
+    await joined.stop();
+    expect(await selectOne(first.url)).toBe(1);
+    await first.stop();
+
+    // A crash leaves the pid file behind, naming a process that no longer exists.
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    fs.writeFileSync(pidFile, `999999\n${path.join(dataDir, 'postgres')}\n`);
+    const again = await startEmbeddedPostgres(dataDir, port, log);
+    try {
+      expect(await selectOne(again.url)).toBe(1);
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
+async function selectOne(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query<{ one: number }>('select 1 as one');
+    return r.rows[0]!.one;
+  } finally {
+    await client.end();
+  }
+}
