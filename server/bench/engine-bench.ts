@@ -204,7 +204,7 @@ function report(
   const med = (path: Path, c: number) => median(rates[path][c] ?? []);
   const rounds = (path: Path, c: number) => (rates[path][c] ?? []).map((x) => Math.round(x)).join(' / ');
   console.log(
-    `\nround trips per hold: engine ${statements.length}, raw ${RAW_STATEMENTS_PER_HOLD + 1}` +
+    `\nround trips per hold: engine ${statements.length}, raw ${RAW_STATEMENTS_PER_HOLD}` +
       `\n  engine sent: ${statements.map((s) => s.split(' ').slice(0, 3).join(' ')).join(' | ')}`,
   );
   console.log(`\n${explained}\n`);

@@ -32,8 +32,13 @@ export async function explainHotStatements(
     for (const [name, sql, params] of statements) {
       const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${sql}`, params);
       out.push('', `-- ${name}`, ...plan.rows.map((r) => r['QUERY PLAN']));
-      if (plan.rows.some((r) => /Seq Scan on (bookings|booking_seats|seats)\b/.test(r['QUERY PLAN']))) {
+      const lines = plan.rows.map((r) => r['QUERY PLAN']);
+      if (lines.some((l) => /Seq Scan on (bookings|booking_seats|seats|users)\b/.test(l))) {
         out.push(`!! ${name}: sequential scan on a hot table`);
+      }
+      // The lookup key only filtered, not searched: the scan reads every row the index matches.
+      if (lines.some((l) => /Filter: .*\b(seat_id|user_id|id) = /.test(l))) {
+        out.push(`!! ${name}: the key is a filter, not an index condition`);
       }
     }
   } finally {

@@ -41,7 +41,7 @@ const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor, actor
                        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)) insert into outbox (event, room, payload) values ($7, $8, $9::jsonb), ($10, $11, $12::jsonb)`;
 const COMPLETE_KEY = `update idempotency_keys set status = 'completed', response = $1::jsonb where user_id = $2 and key = $3`;
 
-/** Round trips per hold on this path: BEGIN, the eleven statements below, COMMIT. */
+/** Round trips per hold on this path: BEGIN, the ten statements above, COMMIT. */
 export const RAW_STATEMENTS_PER_HOLD = 12;
 
 /** The hold request both paths make: one seat, whole route, one passenger. */

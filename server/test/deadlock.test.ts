@@ -74,7 +74,8 @@ describe('opposite lock orders cannot deadlock', () => {
         c1.query('select id from seats where id = $1 for update', [b]),
         c2.query('select id from seats where id = $1 for update', [a]),
       ]);
-      expect(crossed.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['40P01']);
+      const rejected = crossed.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []));
+      expect(rejected).toEqual(['40P01']);
     } finally {
       await c1.query('rollback');
       await c2.query('rollback');

@@ -28,7 +28,7 @@ export const notFound = (what = 'That booking') =>
 /** PostgreSQL SQLSTATE of a driver error, if it is one. */
 export function sqlState(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
+    const { code } = err;
     if (typeof code === 'string') return code;
   }
   return undefined;

@@ -13,7 +13,7 @@ export type Em = EntityManager;
  */
 export async function query<T>(em: Em, text: string, bindings: readonly unknown[] = []): Promise<T[]> {
   const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
-  const res = (await knex.raw(text, bindings as Knex.RawBinding[])) as { rows: T[] };
+  const res = await knex.raw<{ rows: T[] }>(text, bindings as Knex.RawBinding[]);
   return res.rows;
 }
 

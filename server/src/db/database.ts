@@ -23,7 +23,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
       log,
     );
     url = pg.url;
-    stopEmbedded = pg.stop;
+    stopEmbedded = () => pg.stop();
   }
   const orm = await createOrm({ url, poolMax: config.DB_POOL_MAX });
   await migrate(orm);

@@ -10,7 +10,12 @@ export const auditWithoutOutbox: Check = {
   name: 'audit-without-outbox',
   invariant: 2,
   async run({ em }) {
-    const rows = await query<{ id: string; action: string; booking_id: string | null; xid: string }>(
+    const rows = await query<{
+      id: string;
+      action: string;
+      booking_id: string | null;
+      xid: string;
+    }>(
       em,
       `select a.id, a.action, a.booking_id, a.xid::text as xid
          from audit_log a
@@ -37,7 +42,8 @@ export const outboxWithoutAudit: Check = {
         order by o.id`,
     );
     return rows.map(
-      (r) => `outbox ${r.id} (${r.event} to ${r.room}) has no audit row from its transaction ${r.xid}`,
+      (r) =>
+        `outbox ${r.id} (${r.event} to ${r.room}) has no audit row from its transaction ${r.xid}`,
     );
   },
 };
@@ -51,7 +57,13 @@ export const auditStatusMatchesBooking: Check = {
   name: 'audit-status-mismatch',
   invariant: 2,
   async run({ em }) {
-    const rows = await query<{ booking_id: string; status: string; audit_id: string; action: string; audited: string }>(
+    const rows = await query<{
+      booking_id: string;
+      status: string;
+      audit_id: string;
+      action: string;
+      audited: string;
+    }>(
       em,
       `select b.id as booking_id, b.status, last.id as audit_id, last.action, last.audited
          from (select distinct on (a.booking_id) a.booking_id, a.id, a.action, a.after ->> 'status' as audited
@@ -70,4 +82,8 @@ export const auditStatusMatchesBooking: Check = {
   },
 };
 
-export const auditChecks: Check[] = [auditWithoutOutbox, outboxWithoutAudit, auditStatusMatchesBooking];
+export const auditChecks: Check[] = [
+  auditWithoutOutbox,
+  outboxWithoutAudit,
+  auditStatusMatchesBooking,
+];

@@ -10,7 +10,13 @@ import { segmentChecks } from './segment-counts.ts';
 
 export { formatReport } from './report.ts';
 export { countSegments, type SegmentCount } from './segment-counts.ts';
-export type { CheckResult, IntegrityOptions, IntegrityReport, Invariant, Violation } from './report.ts';
+export type {
+  CheckResult,
+  IntegrityOptions,
+  IntegrityReport,
+  Invariant,
+  Violation,
+} from './report.ts';
 
 /** Every check, in report order (by invariant). */
 export const allChecks: readonly Check[] = [
@@ -25,9 +31,14 @@ export const allChecks: readonly Check[] = [
 /**
  * Runs every check against one consistent snapshot: a read-only REPEATABLE READ transaction, so a
  * live system cannot move between two checks (or two counts of one check) and now() is the same
- * instant throughout. A check that fails to run is reported as a violation, and the rest still run.
+ * instant throughout (given an EntityManager outside a transaction: inside one, the checks run in a
+ * savepoint of the caller's transaction and see what it sees). A check that fails to run is
+ * reported as a violation, and the rest still run.
  */
-export async function checkIntegrity(em: EntityManager, options: IntegrityOptions = {}): Promise<IntegrityReport> {
+export async function checkIntegrity(
+  em: EntityManager,
+  options: IntegrityOptions = {},
+): Promise<IntegrityReport> {
   const sweeperRunning = options.sweeperRunning ?? false;
   const graceSeconds = options.graceSeconds ?? 5;
   const results = await em.transactional(

@@ -16,7 +16,9 @@ export const duplicateBookingKeys: Check = {
          from bookings group by user_id, idempotency_key having count(*) > 1
         order by user_id, idempotency_key`,
     );
-    return rows.map((r) => `user ${r.user_id} key ${JSON.stringify(r.key)} made bookings ${r.ids.join(', ')}`);
+    return rows.map(
+      (r) => `user ${r.user_id} key ${JSON.stringify(r.key)} made bookings ${r.ids.join(', ')}`,
+    );
   },
 };
 
@@ -30,7 +32,9 @@ export const duplicatePaymentKeys: Check = {
          from payments group by user_id, idempotency_key having count(*) > 1
         order by user_id, idempotency_key`,
     );
-    return rows.map((r) => `user ${r.user_id} key ${JSON.stringify(r.key)} made payments ${r.ids.join(', ')}`);
+    return rows.map(
+      (r) => `user ${r.user_id} key ${JSON.stringify(r.key)} made payments ${r.ids.join(', ')}`,
+    );
   },
 };
 
@@ -42,7 +46,14 @@ export const holdKeyNamesItsBooking: Check = {
   name: 'hold-key-booking-mismatch',
   invariant: 3,
   async run({ em }) {
-    const rows = await query<{ user_id: string; key: string; named: string | null; booking_id: string | null; booking_user: string | null; booking_key: string | null }>(
+    const rows = await query<{
+      user_id: string;
+      key: string;
+      named: string | null;
+      booking_id: string | null;
+      booking_user: string | null;
+      booking_key: string | null;
+    }>(
       em,
       `select k.user_id, k.key, k.response -> 'data' ->> 'id' as named,
               b.id as booking_id, b.user_id as booking_user, b.idempotency_key as booking_key
@@ -75,7 +86,15 @@ export const bookingHasHoldKey: Check = {
   name: 'booking-without-hold-key',
   invariant: 3,
   async run({ em }) {
-    const rows = await query<{ id: string; user_id: string; key: string; operation: string | null; status: string | null; ok: boolean | null; named: string | null }>(
+    const rows = await query<{
+      id: string;
+      user_id: string;
+      key: string;
+      operation: string | null;
+      status: string | null;
+      ok: boolean | null;
+      named: string | null;
+    }>(
       em,
       `select b.id, b.user_id, b.idempotency_key as key, k.operation, k.status,
               (k.response -> 'ok') = 'true'::jsonb as ok, k.response -> 'data' ->> 'id' as named
@@ -91,7 +110,8 @@ export const bookingHasHoldKey: Check = {
     return rows.map((r) => {
       const booking = `booking ${r.id} (user ${r.user_id}, key ${JSON.stringify(r.key)})`;
       if (r.operation === null) return `${booking} has no idempotency key row`;
-      if (r.operation !== 'hold') return `${booking}: its key was claimed by operation ${r.operation}`;
+      if (r.operation !== 'hold')
+        return `${booking}: its key was claimed by operation ${r.operation}`;
       if (r.status !== 'completed') return `${booking}: its hold key is still ${r.status}`;
       if (!r.ok) return `${booking}: its hold key answered with an error`;
       return `${booking}: its hold key names booking ${r.named ?? '(none)'}`;
@@ -99,4 +119,9 @@ export const bookingHasHoldKey: Check = {
   },
 };
 
-export const idempotencyChecks: Check[] = [duplicateBookingKeys, duplicatePaymentKeys, holdKeyNamesItsBooking, bookingHasHoldKey];
+export const idempotencyChecks: Check[] = [
+  duplicateBookingKeys,
+  duplicatePaymentKeys,
+  holdKeyNamesItsBooking,
+  bookingHasHoldKey,
+];

@@ -18,7 +18,9 @@ export const oneSucceededPaymentPerBooking: Check = {
         group by booking_id having count(*) > 1
         order by booking_id`,
     );
-    return rows.map((r) => `booking ${r.booking_id} has ${r.ids.length} succeeded payments: ${r.ids.join(', ')}`);
+    return rows.map(
+      (r) => `booking ${r.booking_id} has ${r.ids.length} succeeded payments: ${r.ids.join(', ')}`,
+    );
   },
 };
 
@@ -32,7 +34,9 @@ export const oneRefundPerPayment: Check = {
          from refunds group by payment_id having count(*) > 1
         order by payment_id`,
     );
-    return rows.map((r) => `payment ${r.payment_id} has ${r.ids.length} refunds: ${r.ids.join(', ')}`);
+    return rows.map(
+      (r) => `payment ${r.payment_id} has ${r.ids.length} refunds: ${r.ids.join(', ')}`,
+    );
   },
 };
 
@@ -82,7 +86,13 @@ export const keptChargeIsRefunded: Check = {
   name: 'charge-not-refunded',
   invariant: 3,
   async run({ em }) {
-    const rows = await query<{ key: string; payment_id: string; payment_status: string; booking_id: string; booking_status: string }>(
+    const rows = await query<{
+      key: string;
+      payment_id: string;
+      payment_status: string;
+      booking_id: string;
+      booking_status: string;
+    }>(
       em,
       `select g.idempotency_key as key, p.id as payment_id, p.status as payment_status,
               b.id as booking_id, b.status as booking_status

@@ -12,7 +12,17 @@ export const overlappingActiveSeats: Check = {
   name: 'overlapping-active-seats',
   invariant: 1,
   async run({ em }) {
-    const rows = await query<{ seat_id: string; a_id: string; a_booking: string; a_stops: string; a_part: string; b_id: string; b_booking: string; b_stops: string; b_part: string }>(
+    const rows = await query<{
+      seat_id: string;
+      a_id: string;
+      a_booking: string;
+      a_stops: string;
+      a_part: string;
+      b_id: string;
+      b_booking: string;
+      b_stops: string;
+      b_part: string;
+    }>(
       em,
       `select a.seat_id, a.id as a_id, a.booking_id as a_booking, a.stops::text as a_stops, a.part::text as a_part,
               b.id as b_id, b.booking_id as b_booking, b.stops::text as b_stops, b.part::text as b_part
@@ -71,7 +81,9 @@ export const endedBookingSeats: Check = {
         group by b.id
         order by b.id`,
     );
-    return rows.map((r) => `booking ${r.id} is ${r.status} but still occupies seat(s) ${r.seat_ids.join(', ')}`);
+    return rows.map(
+      (r) => `booking ${r.id} is ${r.status} but still occupies seat(s) ${r.seat_ids.join(', ')}`,
+    );
   },
 };
 
@@ -91,8 +103,15 @@ export const seatVersions: Check = {
         where s.version < c.rows
         order by s.id`,
     );
-    return rows.map((r) => `seat ${r.id} has version ${r.version} but ${r.rows} booking_seats rows`);
+    return rows.map(
+      (r) => `seat ${r.id} has version ${r.version} but ${r.rows} booking_seats rows`,
+    );
   },
 };
 
-export const seatChecks: Check[] = [overlappingActiveSeats, liveBookingSeats, endedBookingSeats, seatVersions];
+export const seatChecks: Check[] = [
+  overlappingActiveSeats,
+  liveBookingSeats,
+  endedBookingSeats,
+  seatVersions,
+];

@@ -12,7 +12,10 @@ import type { Check } from './report.ts';
 const RAC_STATUSES: readonly string[] = [];
 
 const CONFIRMED = `b.status = 'confirmed'`;
-const RAC = RAC_STATUSES.length > 0 ? `b.status in (${RAC_STATUSES.map((s) => `'${s}'`).join(', ')})` : 'false';
+const RAC =
+  RAC_STATUSES.length > 0
+    ? `b.status in (${RAC_STATUSES.map((s) => `'${s}'`).join(', ')})`
+    : 'false';
 /** A lapsed hold (hold_until passed) no longer counts: its seat is free, swept or not. */
 const LIVE_HOLD = `(b.status in ('held', 'paying') and b.hold_until > now())`;
 
@@ -55,7 +58,8 @@ interface LegRow {
   to_seq: number;
 }
 
-const legKey = (runId: number, from: number, to: number, classCode: string) => `${runId}|${from}|${to}|${classCode}`;
+const legKey = (runId: number, from: number, to: number, classCode: string) =>
+  `${runId}|${from}|${to}|${classCode}`;
 
 async function countSeats(em: Em, count: Count): Promise<Map<string, number>> {
   const rows = await query<LegRow & { class_code: string; n: number }>(
@@ -145,7 +149,12 @@ export const seatRowsMatchBooking: Check = {
   name: 'seat-row-mismatch',
   invariant: 8,
   async run({ em }) {
-    const rows = await query<{ id: string; booking_id: string; seat_id: string; problems: string[] }>(
+    const rows = await query<{
+      id: string;
+      booking_id: string;
+      seat_id: string;
+      problems: string[];
+    }>(
       em,
       `select bs.id, bs.booking_id, bs.seat_id, array_remove(array[
                 case when s.run_id <> b.run_id then format('seat is on run %s, booking on run %s', s.run_id, b.run_id) end,
@@ -163,7 +172,8 @@ export const seatRowsMatchBooking: Check = {
         order by bs.id`,
     );
     return rows.map(
-      (r) => `booking_seats ${r.id} (booking ${r.booking_id}, seat ${r.seat_id}): ${r.problems.join('; ')}`,
+      (r) =>
+        `booking_seats ${r.id} (booking ${r.booking_id}, seat ${r.seat_id}): ${r.problems.join('; ')}`,
     );
   },
 };

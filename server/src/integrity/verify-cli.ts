@@ -23,7 +23,9 @@ function parseOptions() {
   });
   const graceSeconds = Number(values['grace-seconds']);
   if (!Number.isFinite(graceSeconds) || graceSeconds < 0) {
-    throw new UsageError(`--grace-seconds must be a number of seconds, not ${values['grace-seconds']}`);
+    throw new UsageError(
+      `--grace-seconds must be a number of seconds, not ${values['grace-seconds']}`,
+    );
   }
   return { help: values.help, sweeperRunning: values['sweeper-running'], graceSeconds };
 }
@@ -48,7 +50,9 @@ async function main(): Promise<number> {
     em = orm.em.fork();
     close = () => orm.close(true);
   } else {
-    process.stderr.write('DATABASE_URL is unset: verifying the embedded default database (started and migrated if needed)\n');
+    process.stderr.write(
+      'DATABASE_URL is unset: verifying the embedded default database (started and migrated if needed)\n',
+    );
     const db = await openDatabase(config, log);
     em = db.orm.em.fork();
     close = () => db.close();
@@ -58,7 +62,9 @@ async function main(): Promise<number> {
     const started = performance.now();
     const report = await checkIntegrity(em, options);
     const ms = Math.round(performance.now() - started);
-    process.stdout.write(`${formatReport(report)} (${ms} ms${options.sweeperRunning ? ', sweeper running' : ''})\n`);
+    process.stdout.write(
+      `${formatReport(report)} (${ms} ms${options.sweeperRunning ? ', sweeper running' : ''})\n`,
+    );
     return report.ok ? 0 : 1;
   } finally {
     await close();
@@ -69,8 +75,13 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     // ConfigError already names every bad variable; anything else gets its message, not a trace.
-    process.stderr.write(`verify could not run: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    process.stderr.write(
+      `verify could not run: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    if (
+      err instanceof UsageError ||
+      (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       process.stderr.write(`${USAGE}\n`);
     }
     process.exit(2);
