@@ -45,7 +45,7 @@ function raceSuite(name: string, setup: { dropConstraint: boolean; hooks: TestHo
           const results = await Promise.allSettled(contestants.map((u) => engine.hold(u, holdInput(run, [seatId]))));
           const codes = codesOf(results);
           expect(codes.filter((c) => c === 'OK'), `round ${round}: ${codes.join(',')}`).toHaveLength(1);
-          expect(codes.filter((c) => c === 'SEAT_TAKEN')).toHaveLength(contenders - 1);
+          expect(codes.filter((c) => c === 'SEAT_TAKEN'), `round ${round}: ${codes.join(',')}`).toHaveLength(contenders - 1);
           // The winner lets go, so every user is free to race on this journey again.
           await releaseWinners(engine, contestants, results);
         }

@@ -1,0 +1,28 @@
+import { DomainError } from '../../common/errors.ts';
+
+/** How a hold's refusals and retryable failures are recognised and worded. */
+
+export function seatTaken(seatIds: number[]) {
+  const unique = [...new Set(seatIds)].sort((a, b) => a - b);
+  return new DomainError(
+    'SEAT_TAKEN',
+    unique.length === 1 ? 'That seat was just taken.' : 'Some of those seats were just taken.',
+    { seatIds: unique },
+  );
+}
+
+/** 23P01's detail names the conflicting key: `Key (seat_id, part, stops)=(42, ...)`. */
+export function seatIdsFromExclusion(err: unknown, fallback: number[]): number[] {
+  const detail = (err as { detail?: unknown }).detail;
+  const match = typeof detail === 'string' ? /=\((\d+),/.exec(detail) : null;
+  return match ? [Number(match[1])] : fallback;
+}
+
+export function isExclusionWait(err: unknown) {
+  const where = (err as { where?: unknown }).where;
+  return typeof where === 'string' && where.includes('exclusion constraint');
+}
+
+export function isPnrCollision(err: unknown) {
+  return (err as { constraint?: unknown }).constraint === 'bookings_pnr_key';
+}
