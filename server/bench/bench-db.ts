@@ -43,7 +43,11 @@ export function withDatabase(url: string, database: string): string {
 export async function openBenchDatabase(log: Logger, cleanup: Cleanup): Promise<string> {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const handle = await startEmbeddedPostgres(path.join(defaultDataDir, 'bench'), EMBEDDED_PORT, log);
+    const handle = await startEmbeddedPostgres(
+      path.join(defaultDataDir, 'bench'),
+      EMBEDDED_PORT,
+      log,
+    );
     cleanup.add('stop embedded PostgreSQL', () => handle.stop());
     serverUrl = handle.url;
   }
@@ -59,7 +63,9 @@ export async function openBenchDatabase(log: Logger, cleanup: Cleanup): Promise<
   };
   await admin(`drop database if exists "${name}" with (force)`);
   await admin(`create database "${name}"`);
-  cleanup.add(`drop database ${name}`, () => admin(`drop database if exists "${name}" with (force)`));
+  cleanup.add(`drop database ${name}`, () =>
+    admin(`drop database if exists "${name}" with (force)`),
+  );
   const url = withDatabase(serverUrl, name);
   const orm = await createOrm({ url, poolMax: 2 });
   try {
@@ -193,9 +199,7 @@ export async function analyzeHoldTables(pool: pg.Pool) {
  * checkpoint, so no window pays for the previous one's WAL or dead rows.
  */
 export async function resetBookings(pool: pg.Pool) {
-  await pool.query(
-    `truncate ${HOLD_TABLES}, payments, refunds cascade`,
-  );
+  await pool.query(`truncate ${HOLD_TABLES}, payments, refunds cascade`);
   await pool.query(`vacuum analyze seats, users`);
   await pool.query(`checkpoint`);
 }

@@ -14,7 +14,14 @@ import { createLogger } from '../src/common/logger.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { createOrm } from '../src/db/orm.ts';
 import { createEngine, type Engine } from '../src/engine.ts';
-import { analyzeHoldTables, Cleanup, openBenchDatabase, resetBookings, seedFixture, type BenchFixture } from './bench-db.ts';
+import {
+  analyzeHoldTables,
+  Cleanup,
+  openBenchDatabase,
+  resetBookings,
+  seedFixture,
+  type BenchFixture,
+} from './bench-db.ts';
 import { explainHotStatements } from './explain.ts';
 import { holdRequest, rawHold, RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
 import { envNumber, median, percentile, round, table } from './stats.ts';
@@ -61,7 +68,8 @@ async function timedWindow(concurrency: number, seconds: number, limit: number, 
   };
   const settled = await Promise.allSettled(Array.from({ length: concurrency }, loop));
   const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (rejected) throw new Error(`a hold failed: ${describe(rejected.reason)}`, { cause: rejected.reason });
+  if (rejected)
+    throw new Error(`a hold failed: ${describe(rejected.reason)}`, { cause: rejected.reason });
   const elapsed = (performance.now() - start) / 1000;
   return { rate: count / elapsed, count, exhausted };
 }
@@ -76,19 +84,27 @@ function describe(err: unknown): string {
 
 function engineHold(engine: Engine, f: BenchFixture, tag: string): HoldFn {
   return async (i) => {
-    await engine.hold({ userId: f.userIds[i]!, role: 'user' }, holdRequest(f, f.seatIds[i]!, `bench-${tag}-${i}`));
+    await engine.hold(
+      { userId: f.userIds[i]!, role: 'user' },
+      holdRequest(f, f.seatIds[i]!, `bench-${tag}-${i}`),
+    );
   };
 }
 
 function rawHoldFn(pool: pg.Pool, f: BenchFixture, tag: string): HoldFn {
-  return (i) => rawHold(pool, f, f.userIds[i]!, f.seatIds[i]!, `bench-${tag}-${i}`, config.HOLD_SECONDS);
+  return (i) =>
+    rawHold(pool, f, f.userIds[i]!, f.seatIds[i]!, `bench-${tag}-${i}`, config.HOLD_SECONDS);
 }
 
 async function openEngine(url: string, poolMax: number, cleanup: Cleanup) {
   const orm = await createOrm({ url, poolMax });
   const close = once(() => orm.close(true));
   cleanup.add(`close ORM (pool ${poolMax})`, close);
-  const engine = createEngine({ orm, config: { ...config, DATABASE_URL: url, DB_POOL_MAX: poolMax }, log });
+  const engine = createEngine({
+    orm,
+    config: { ...config, DATABASE_URL: url, DB_POOL_MAX: poolMax },
+    log,
+  });
   await engine.init();
   return { orm, engine, close };
 }
@@ -143,7 +159,12 @@ async function throughput(url: string, admin: pg.Pool, f: BenchFixture, cleanup:
       const order: Path[] = r % 2 === 0 ? ['engine', 'raw'] : ['raw', 'engine'];
       for (const path of order) {
         await resetBookings(admin);
-        const w = await timedWindow(c, SECONDS, f.seatIds.length, holds[path](`${path}-c${c}-r${r}`));
+        const w = await timedWindow(
+          c,
+          SECONDS,
+          f.seatIds.length,
+          holds[path](`${path}-c${c}-r${r}`),
+        );
         (rates[path][c] ??= []).push(w.rate);
         console.log(
           `c${c} round ${r + 1}/${ROUNDS} ${path.padEnd(6)} ${String(Math.round(w.rate)).padStart(6)} holds/s` +
@@ -179,7 +200,10 @@ async function loserLatency(url: string, admin: pg.Pool, f: BenchFixture, cleanu
           return { code: 'OK', ms: performance.now() - t0 };
         } catch (err) {
           const code = (err as { code?: unknown }).code;
-          return { code: code === 'SEAT_TAKEN' ? code : `ERROR ${describe(err)}`, ms: performance.now() - t0 };
+          return {
+            code: code === 'SEAT_TAKEN' ? code : `ERROR ${describe(err)}`,
+            ms: performance.now() - t0,
+          };
         }
       }),
     );
@@ -187,7 +211,9 @@ async function loserLatency(url: string, admin: pg.Pool, f: BenchFixture, cleanu
     const losers = results.filter((x) => x.code === 'SEAT_TAKEN');
     const other = results.find((x) => x.code !== 'OK' && x.code !== 'SEAT_TAKEN');
     if (other || winners !== 1 || losers.length !== CONTENDERS - 1) {
-      throw new Error(`race ${k}: ${winners} winners, ${losers.length} SEAT_TAKEN${other ? `, ${other.code}` : ''}`);
+      throw new Error(
+        `race ${k}: ${winners} winners, ${losers.length} SEAT_TAKEN${other ? `, ${other.code}` : ''}`,
+      );
     }
     if (k >= warmups) latencies.push(...losers.map((x) => x.ms));
   }
@@ -202,7 +228,8 @@ function report(
   explained: string,
 ) {
   const med = (path: Path, c: number) => median(rates[path][c] ?? []);
-  const rounds = (path: Path, c: number) => (rates[path][c] ?? []).map((x) => Math.round(x)).join(' / ');
+  const rounds = (path: Path, c: number) =>
+    (rates[path][c] ?? []).map((x) => Math.round(x)).join(' / ');
   console.log(
     `\nround trips per hold: engine ${statements.length}, raw ${RAW_STATEMENTS_PER_HOLD}` +
       `\n  engine sent: ${statements.map((s) => s.split(' ').slice(0, 3).join(' ')).join(' | ')}`,
@@ -232,8 +259,11 @@ function report(
       ` p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
   );
   const ratio = med('engine', 32) / med('raw', 32);
-  console.log(`targets: ratio_c32 ${ratio.toFixed(2)} (>= 0.5), loser_p99 ${p99.toFixed(1)} ms (< 100)`);
-  const level = (path: Path) => Object.fromEntries(LEVELS.map((c) => [`c${c}`, Math.round(med(path, c))]));
+  console.log(
+    `targets: ratio_c32 ${ratio.toFixed(2)} (>= 0.5), loser_p99 ${p99.toFixed(1)} ms (< 100)`,
+  );
+  const level = (path: Path) =>
+    Object.fromEntries(LEVELS.map((c) => [`c${c}`, Math.round(med(path, c))]));
   const bench = {
     engine: level('engine'),
     raw: level('raw'),
@@ -245,13 +275,20 @@ function report(
 }
 
 async function main(cleanup: Cleanup) {
-  console.log(`engine bench: ${SECONDS} s per window, ${ROUNDS} round(s), levels ${LEVELS.join('/')}`);
+  console.log(
+    `engine bench: ${SECONDS} s per window, ${ROUNDS} round(s), levels ${LEVELS.join('/')}`,
+  );
   const url = await openBenchDatabase(log, cleanup);
   const admin = new pg.Pool({ connectionString: url, max: 2 });
-  cleanup.add('close admin pool', once(() => admin.end()));
+  cleanup.add(
+    'close admin pool',
+    once(() => admin.end()),
+  );
   const started = performance.now();
   const f = await seedFixture(admin, FIXTURE_SIZE);
-  console.log(`fixture: ${f.seatIds.length} seats, ${f.userIds.length} users (${Math.round(performance.now() - started)} ms)`);
+  console.log(
+    `fixture: ${f.seatIds.length} seats, ${f.userIds.length} users (${Math.round(performance.now() - started)} ms)`,
+  );
   const { rates, explained, statements } = await throughput(url, admin, f, cleanup);
   const latencies = await loserLatency(url, admin, f, cleanup);
   report(rates, latencies, statements, explained);

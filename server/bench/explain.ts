@@ -30,7 +30,10 @@ export async function explainHotStatements(
       ['booking_seats overlap check', SEAT_OVERLAP, [[seatId], f.fromSeq, f.toSeq]],
     ];
     for (const [name, sql, params] of statements) {
-      const plan = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${sql}`, params);
+      const plan = await client.query<{ 'QUERY PLAN': string }>(
+        `explain (analyze, buffers) ${sql}`,
+        params,
+      );
       out.push('', `-- ${name}`, ...plan.rows.map((r) => r['QUERY PLAN']));
       const lines = plan.rows.map((r) => r['QUERY PLAN']);
       if (lines.some((l) => /Seq Scan on (bookings|booking_seats|seats|users)\b/.test(l))) {

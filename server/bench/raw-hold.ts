@@ -19,9 +19,10 @@ export const JOURNEY_OVERLAP = `select b.pnr from bookings b
         and b.journey && tstzrange($2, $3) limit 1`;
 export const LOCK_SEATS = `select id from seats where id = any($1) order by id for update`;
 export const SEAT_OVERLAP = `select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
-       from booking_seats bs join bookings b on b.id = bs.booking_id
-      where bs.active and bs.seat_id = any($1)
-        and bs.stops && int4range($2, $3) and bs.part && '[0,2)'::int4range`;
+       from unnest($1::bigint[]) as wanted (seat_id)
+       join booking_seats bs on bs.seat_id = wanted.seat_id and bs.active
+       join bookings b on b.id = bs.booking_id
+      where bs.stops && int4range($2, $3) and bs.part && '[0,2)'::int4range`;
 const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, journey,
                            expires_at, hold_until, fare_paise, idempotency_key)
      values ($1, $2, $3, $4, $5, $6, 'held', tstzrange($7, $8),
@@ -77,39 +78,58 @@ export async function rawHold(
     if (claimed.rowCount !== 1) throw new Error(`raw hold: key ${key} already claimed`);
     await client.query(LOCK_USER, [userId]);
     const clash = await client.query(JOURNEY_OVERLAP, [userId, f.journey[0], f.journey[1]]);
-    if (clash.rows.length > 0) throw new Error(`raw hold: user ${userId} has an overlapping journey`);
+    if (clash.rows.length > 0)
+      throw new Error(`raw hold: user ${userId} has an overlapping journey`);
     await client.query(LOCK_SEATS, [[seatId]]);
     const overlaps = await client.query(SEAT_OVERLAP, [[seatId], f.fromSeq, f.toSeq]);
     if (overlaps.rows.length > 0) throw new Error(`raw hold: seat ${seatId} is taken`);
     const pnr = newPnr();
-    const booking = await client.query<{ id: string; expires_at: Date; created_at: Date }>(INSERT_BOOKING, [
-      pnr,
-      userId,
-      f.runId,
-      f.fromSeq,
-      f.toSeq,
-      f.classCode,
-      f.journey[0],
-      f.journey[1],
-      holdSeconds,
-      holdSeconds,
-      f.farePaise,
-      key,
-    ]);
+    const booking = await client.query<{ id: string; expires_at: Date; created_at: Date }>(
+      INSERT_BOOKING,
+      [
+        pnr,
+        userId,
+        f.runId,
+        f.fromSeq,
+        f.toSeq,
+        f.classCode,
+        f.journey[0],
+        f.journey[1],
+        holdSeconds,
+        holdSeconds,
+        f.farePaise,
+        key,
+      ],
+    );
     const row = booking.rows[0]!;
     const bookingId = Number(row.id);
     const passenger = req.passengers[0]!;
-    await client.query(INSERT_BOOKING_SEAT, [bookingId, seatId, f.fromSeq, f.toSeq, passenger.name, passenger.age, null]);
+    await client.query(INSERT_BOOKING_SEAT, [
+      bookingId,
+      seatId,
+      f.fromSeq,
+      f.toSeq,
+      passenger.name,
+      passenger.age,
+      null,
+    ]);
     const view = bookingView(f, bookingId, pnr, seatId, row.expires_at, row.created_at);
-    const bumped = await client.query<{ id: string; version: string; from_seq: number | null; to_seq: number | null; status: string | null }>(
-      BUMP_SEATS,
-      [[seatId]],
-    );
+    const bumped = await client.query<{
+      id: string;
+      version: string;
+      from_seq: number | null;
+      to_seq: number | null;
+      status: string | null;
+    }>(BUMP_SEATS, [[seatId]]);
     const deltas: SeatDelta[] = [];
     for (const r of bumped.rows) {
       const delta: SeatDelta = { seatId: Number(r.id), version: Number(r.version), occupancy: [] };
       if (r.status && r.from_seq !== null && r.to_seq !== null) {
-        delta.occupancy.push({ from: r.from_seq, to: r.to_seq, state: r.status === 'confirmed' ? 'booked' : 'held' });
+        delta.occupancy.push({
+          from: r.from_seq,
+          to: r.to_seq,
+          state: r.status === 'confirmed' ? 'booked' : 'held',
+        });
       }
       deltas.push(delta);
     }

@@ -74,8 +74,12 @@ export function createEngine(deps: EngineDeps) {
     /** The sweeper and the reconciler; every node runs both (they never wait on each other). */
     startJobs() {
       jobs = [
-        startIntervalJob('expiry-sweeper', deps.config.SWEEP_INTERVAL_MS, deps.log, () => sweepExpiredHolds(ctx)),
-        startIntervalJob('payment-reconciler', deps.config.RECONCILE_INTERVAL_MS, deps.log, () => reconcilePending(ctx)),
+        startIntervalJob('expiry-sweeper', deps.config.SWEEP_INTERVAL_MS, deps.log, () =>
+          sweepExpiredHolds(ctx),
+        ),
+        startIntervalJob('payment-reconciler', deps.config.RECONCILE_INTERVAL_MS, deps.log, () =>
+          reconcilePending(ctx),
+        ),
       ];
     },
 

@@ -20,6 +20,8 @@ async function main() {
   const db = await openDatabase(config, log);
   if (config.SEED_ON_START) {
     const summary = await seedDatabase(db.orm.em.fork());
+    // Fresh tables have no statistics yet; give the planner some before the first hold.
+    await db.orm.em.getConnection().execute('analyze');
     log.info(summary, 'catalog seeded');
   }
   const engine = createEngine({ orm: db.orm, config, log });

@@ -21,10 +21,18 @@ describe('a random concurrent mix of every operation', () => {
 
   beforeAll(async () => {
     db = await createTestDb();
-    const config = { HOLD_SECONDS: 2, SWEEP_INTERVAL_MS: 150, RECONCILE_INTERVAL_MS: 300, GATEWAY_LATENCY_MS: 15 };
+    const config = {
+      HOLD_SECONDS: 2,
+      SWEEP_INTERVAL_MS: 150,
+      RECONCILE_INTERVAL_MS: 300,
+      GATEWAY_LATENCY_MS: 15,
+    };
     // Two engines with their own pools and sweepers, like two nodes.
     engines = [await db.engine({ config }), await db.engine({ config })];
-    await engines[0]!.setGatewaySettings({ userId: null, role: 'admin' }, { failureRate: 0.3, latencyMs: 15, timeoutMs: 2000 });
+    await engines[0]!.setGatewaySettings(
+      { userId: null, role: 'admin' },
+      { failureRate: 0.3, latencyMs: 15, timeoutMs: 2000 },
+    );
     for (const e of engines) e.startJobs();
     run = await createTestRun(db.pool, { stops: 5, seatsPerClass: 12 });
     users = await createUsers(db.pool, 24);
@@ -39,28 +47,39 @@ describe('a random concurrent mix of every operation', () => {
     async function actor(user: UserActor, engine: Engine) {
       while (Date.now() < deadline) {
         try {
-          const seats = [...new Set(Array.from({ length: 1 + rnd(2) }, () => run.seats.SL![rnd(12)]!))];
+          const seats = [
+            ...new Set(Array.from({ length: 1 + rnd(2) }, () => run.seats.SL![rnd(12)]!)),
+          ];
           const from = rnd(3);
-          const booking = await engine.hold(user, holdInput(run, seats, from, from + 1 + rnd(4 - from)));
+          const booking = await engine.hold(
+            user,
+            holdInput(run, seats, from, from + 1 + rnd(4 - from)),
+          );
           const choice = rnd(5);
           if (choice === 0) await engine.release(user, { bookingId: booking.id });
-          else if (choice === 1) await sleep(2100); // let it expire
+          else if (choice === 1)
+            await sleep(2100); // let it expire
           else {
             let paid = false;
             for (let attempt = 0; attempt < 3 && !paid; attempt++) {
               paid = await engine
                 .pay(user, { bookingId: booking.id, idempotencyKey: key('pay') })
-                .then(() => true, (e: { code?: string }) => {
-                  if (e.code !== 'PAYMENT_DECLINED') throw e;
-                  return false;
-                });
+                .then(
+                  () => true,
+                  (e: { code?: string }) => {
+                    if (e.code !== 'PAYMENT_DECLINED') throw e;
+                    return false;
+                  },
+                );
             }
-            if (paid && choice === 4) await engine.cancel(user, { bookingId: booking.id, idempotencyKey: key('cancel') });
+            if (paid && choice === 4)
+              await engine.cancel(user, { bookingId: booking.id, idempotencyKey: key('cancel') });
             else if (!paid) await engine.release(user, { bookingId: booking.id });
           }
         } catch (err) {
           const code = (err as { code?: string }).code;
-          if (!code || !EXPECTED_ERRORS.has(code)) unexpected.push(`${code}: ${(err as Error).message}`);
+          if (!code || !EXPECTED_ERRORS.has(code))
+            unexpected.push(`${code}: ${(err as Error).message}`);
           await sleep(rnd(20));
         }
       }
@@ -74,11 +93,17 @@ describe('a random concurrent mix of every operation', () => {
     while ((await engines[0]!.sweep()) > 0);
     await db.assertIntegrity({ sweeperRunning: true });
 
-    const counts = await db.pool.query<{ status: string; n: string }>(`select status, count(*) as n from bookings group by status`);
+    const counts = await db.pool.query<{ status: string; n: string }>(
+      `select status, count(*) as n from bookings group by status`,
+    );
     expect(counts.rows.length).toBeGreaterThanOrEqual(3);
 
     // Each booking's audit rows form one unbroken chain of its status changes.
-    const chains = await db.pool.query<{ id: string; status: string; steps: { before: string | null; after: string }[] }>(
+    const chains = await db.pool.query<{
+      id: string;
+      status: string;
+      steps: { before: string | null; after: string }[];
+    }>(
       `select b.id, b.status,
               json_agg(json_build_object('before', a.before->>'status', 'after', a.after->>'status') order by a.id) as steps
          from bookings b join audit_log a on a.booking_id = b.id and a.after ? 'status'

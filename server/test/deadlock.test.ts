@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingView } from '@berth/shared';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
-import { codesOf, createTestRun, createUsers, holdInput, type TestRun } from './support/fixtures.ts';
+import {
+  codesOf,
+  createTestRun,
+  createUsers,
+  holdInput,
+  type TestRun,
+} from './support/fixtures.ts';
 
 async function deadlocks(db: TestDb): Promise<number> {
   // Statistics reach the shared counters when a backend goes idle (at most once a second).
@@ -53,7 +59,10 @@ describe('opposite lock orders cannot deadlock', () => {
       const batchCodes = codesOf(results);
       codes.push(...batchCodes);
       for (let j = 0; j < batchCodes.length; j += 2) {
-        expect([batchCodes[j], batchCodes[j + 1]].sort(), `pair ${start + j / 2}`).toEqual(['OK', 'SEAT_TAKEN']);
+        expect([batchCodes[j], batchCodes[j + 1]].sort(), `pair ${start + j / 2}`).toEqual([
+          'OK',
+          'SEAT_TAKEN',
+        ]);
       }
     }
     expect(codes.filter((c) => c !== 'OK' && c !== 'SEAT_TAKEN')).toEqual([]);
@@ -74,7 +83,9 @@ describe('opposite lock orders cannot deadlock', () => {
         c1.query('select id from seats where id = $1 for update', [b]),
         c2.query('select id from seats where id = $1 for update', [a]),
       ]);
-      const rejected = crossed.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code: string }).code] : []));
+      const rejected = crossed.flatMap((r) =>
+        r.status === 'rejected' ? [(r.reason as { code: string }).code] : [],
+      );
       expect(rejected).toEqual(['40P01']);
     } finally {
       await c1.query('rollback');

@@ -24,7 +24,10 @@ describe('hold expiry', () => {
     await sleep(1100);
     const fresh = await engine.hold(users[1]!, holdInput(run, [seat]));
     expect(fresh.status).toBe('held');
-    const audit = await db.pool.query(`select actor, action from audit_log where booking_id = $1 order by id`, [old.id]);
+    const audit = await db.pool.query(
+      `select actor, action from audit_log where booking_id = $1 order by id`,
+      [old.id],
+    );
     expect(audit.rows).toEqual([
       { actor: `user:${users[0]!.userId}`, action: 'HOLD' },
       { actor: 'SYSTEM', action: 'EXPIRE' },
@@ -64,9 +67,15 @@ describe('hold expiry', () => {
     try {
       await blocker.query('begin');
       await blocker.query('select id from bookings where id = $1 for update', [a.id]);
-      const swept = await Promise.race([engine.sweep(), sleep(5000).then(() => 'blocked' as const)]);
+      const swept = await Promise.race([
+        engine.sweep(),
+        sleep(5000).then(() => 'blocked' as const),
+      ]);
       expect(swept).toBe(1);
-      const statuses = await db.pool.query(`select status from bookings where id = any($1::bigint[]) order by id = $2 desc`, [[a.id, b.id], a.id]);
+      const statuses = await db.pool.query(
+        `select status from bookings where id = any($1::bigint[]) order by id = $2 desc`,
+        [[a.id, b.id], a.id],
+      );
       expect(statuses.rows.map((r) => r.status)).toEqual(['held', 'expired']);
     } finally {
       await blocker.query('rollback');

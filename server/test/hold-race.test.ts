@@ -3,9 +3,19 @@ import type { Engine, UserActor } from '../src/engine.ts';
 import type { TestHooks } from '../src/engine-context.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
 import type { BookingView } from '@berth/shared';
-import { codesOf, createTestRun, createUsers, holdInput, type TestRun } from './support/fixtures.ts';
+import {
+  codesOf,
+  createTestRun,
+  createUsers,
+  holdInput,
+  type TestRun,
+} from './support/fixtures.ts';
 
-async function releaseWinners(engine: Engine, users: UserActor[], results: PromiseSettledResult<BookingView>[]) {
+async function releaseWinners(
+  engine: Engine,
+  users: UserActor[],
+  results: PromiseSettledResult<BookingView>[],
+) {
   for (const [i, r] of results.entries()) {
     if (r.status === 'fulfilled') await engine.release(users[i]!, { bookingId: r.value.id });
   }
@@ -42,10 +52,18 @@ function raceSuite(name: string, setup: { dropConstraint: boolean; hooks: TestHo
         for (let round = 0; round < ROUNDS; round++) {
           const seatId = run.seats.SL![nextSeat++]!;
           const contestants = users.slice(0, contenders);
-          const results = await Promise.allSettled(contestants.map((u) => engine.hold(u, holdInput(run, [seatId]))));
+          const results = await Promise.allSettled(
+            contestants.map((u) => engine.hold(u, holdInput(run, [seatId]))),
+          );
           const codes = codesOf(results);
-          expect(codes.filter((c) => c === 'OK'), `round ${round}: ${codes.join(',')}`).toHaveLength(1);
-          expect(codes.filter((c) => c === 'SEAT_TAKEN'), `round ${round}: ${codes.join(',')}`).toHaveLength(contenders - 1);
+          expect(
+            codes.filter((c) => c === 'OK'),
+            `round ${round}: ${codes.join(',')}`,
+          ).toHaveLength(1);
+          expect(
+            codes.filter((c) => c === 'SEAT_TAKEN'),
+            `round ${round}: ${codes.join(',')}`,
+          ).toHaveLength(contenders - 1);
           // The winner lets go, so every user is free to race on this journey again.
           await releaseWinners(engine, contestants, results);
         }
@@ -57,7 +75,10 @@ function raceSuite(name: string, setup: { dropConstraint: boolean; hooks: TestHo
 
 raceSuite('seat lock and exclusion constraint', { dropConstraint: false, hooks: {} });
 raceSuite('seat lock alone (constraint dropped)', { dropConstraint: true, hooks: {} });
-raceSuite('exclusion constraint alone (seat lock skipped)', { dropConstraint: false, hooks: { skipSeatLock: true } });
+raceSuite('exclusion constraint alone (seat lock skipped)', {
+  dropConstraint: false,
+  hooks: { skipSeatLock: true },
+});
 
 describe('control: with neither mechanism', () => {
   it('the same race sells one seat twice, so the suites above can fail', async () => {
@@ -69,7 +90,9 @@ describe('control: with neither mechanism', () => {
       const users = await createUsers(db.pool, 50);
       let winners = 0;
       for (let round = 0; round < 5; round++) {
-        const results = await Promise.allSettled(users.map((u) => engine.hold(u, holdInput(run, [run.seats.SL![round]!]))));
+        const results = await Promise.allSettled(
+          users.map((u) => engine.hold(u, holdInput(run, [run.seats.SL![round]!]))),
+        );
         winners += codesOf(results).filter((c) => c === 'OK').length;
         await releaseWinners(engine, users, results);
       }

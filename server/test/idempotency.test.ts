@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
-import { createTestRun, createUsers, holdInput, key, outcomes, type TestRun } from './support/fixtures.ts';
+import {
+  createTestRun,
+  createUsers,
+  holdInput,
+  key,
+  outcomes,
+  type TestRun,
+} from './support/fixtures.ts';
 
 describe('idempotency keys', () => {
   let db: TestDb;
@@ -22,7 +29,9 @@ describe('idempotency keys', () => {
     const first = await engine.hold(users[0]!, input);
     const replay = await engine.hold(users[0]!, input);
     expect({ ...replay, serverNow: '' }).toEqual({ ...first, serverNow: '' });
-    const n = await db.pool.query(`select count(*) from bookings where user_id = $1`, [users[0]!.userId]);
+    const n = await db.pool.query(`select count(*) from bookings where user_id = $1`, [
+      users[0]!.userId,
+    ]);
     expect(n.rows[0].count).toBe('1');
   });
 
@@ -34,7 +43,9 @@ describe('idempotency keys', () => {
 
   it('20 concurrent requests with one key execute once', async () => {
     const input = holdInput(run, [run.seats.SL![1]!, run.seats.SL![2]!]);
-    const results = await Promise.all(Array.from({ length: 20 }, () => engine.hold(users[2]!, input)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => engine.hold(users[2]!, input)),
+    );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     const rows = await db.pool.query(
       `select (select count(*) from bookings where user_id = $1) as bookings,
@@ -50,7 +61,11 @@ describe('idempotency keys', () => {
     await engine.hold(users[3]!, holdInput(run, [run.seats.SL![3]!], 0, 4, k));
     const other = holdInput(run, [run.seats.SL![4]!], 0, 4, k);
     expect(await outcomes([engine.hold(users[3]!, other)])).toEqual(['IDEMPOTENCY_MISMATCH']);
-    const map = await engine.seatMap(null, { runId: run.runId, from: run.stops[0], to: run.stops[4] });
+    const map = await engine.seatMap(null, {
+      runId: run.runId,
+      from: run.stops[0],
+      to: run.stops[4],
+    });
     expect(map.seats.find((s) => s.seatId === run.seats.SL![4])!.state).toBe('free');
     // Keys belong to a user: another user may use the same string.
     const someoneElse = await engine.hold(users[1]!, other);

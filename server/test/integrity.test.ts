@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../src/db/orm.ts';
 import { checkIntegrity, countSegments } from '../src/integrity/checker.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
-import { createTestRun, createUsers, holdInput, key, localDate, type TestRun } from './support/fixtures.ts';
+import {
+  createTestRun,
+  createUsers,
+  holdInput,
+  key,
+  localDate,
+  type TestRun,
+} from './support/fixtures.ts';
 
 /**
  * The checker must find what it claims to check: each case builds clean data through the engine,
@@ -27,7 +34,12 @@ describe('the integrity checker', () => {
     const cancelled = await engine.hold(users[2]!, holdInput(run, [run.seats.CC![0]!]));
     await engine.pay(users[2]!, { bookingId: cancelled.id, idempotencyKey: key('pay') });
     await engine.cancel(users[2]!, { bookingId: cancelled.id, idempotencyKey: key('cancel') });
-    bookings = { held: held.id, confirmed: paid.id, cancelled: cancelled.id, heldSeat: run.seats.SL![0]! };
+    bookings = {
+      held: held.id,
+      confirmed: paid.id,
+      cancelled: cancelled.id,
+      heldSeat: run.seats.SL![0]!,
+    };
   });
   afterAll(async () => {
     await orm.close(true);
@@ -89,18 +101,28 @@ describe('the integrity checker', () => {
   it('invariant 2: a state change without its outbox row, or without its audit row', async () => {
     await expectCaught(
       ['audit-without-outbox'],
-      [`insert into audit_log (actor, action, booking_id, after) values ('SYSTEM', 'NOTE', ${bookings.held}, '{}')`],
+      [
+        `insert into audit_log (actor, action, booking_id, after) values ('SYSTEM', 'NOTE', ${bookings.held}, '{}')`,
+      ],
       [`delete from audit_log where action = 'NOTE'`],
     );
     await expectCaught(
       ['audit-status-mismatch'],
-      [`update bookings set status = 'released' where id = ${bookings.held}`, `update booking_seats set active = false where booking_id = ${bookings.held}`],
-      [`update bookings set status = 'held' where id = ${bookings.held}`, `update booking_seats set active = true where booking_id = ${bookings.held}`],
+      [
+        `update bookings set status = 'released' where id = ${bookings.held}`,
+        `update booking_seats set active = false where booking_id = ${bookings.held}`,
+      ],
+      [
+        `update bookings set status = 'held' where id = ${bookings.held}`,
+        `update booking_seats set active = true where booking_id = ${bookings.held}`,
+      ],
     );
   });
 
   it('invariant 3: two bookings under one idempotency key; a confirmed booking nobody paid for', async () => {
-    await db.pool.query('alter table bookings drop constraint bookings_user_id_idempotency_key_key');
+    await db.pool.query(
+      'alter table bookings drop constraint bookings_user_id_idempotency_key_key',
+    );
     try {
       await expectCaught(
         // The twin is also a held booking without seats, and the key's stored result names only one.
@@ -114,7 +136,9 @@ describe('the integrity checker', () => {
         [`delete from bookings where pnr = 'DUPDUPDUP2'`],
       );
     } finally {
-      await db.pool.query('alter table bookings add constraint bookings_user_id_idempotency_key_key unique (user_id, idempotency_key)');
+      await db.pool.query(
+        'alter table bookings add constraint bookings_user_id_idempotency_key_key unique (user_id, idempotency_key)',
+      );
     }
     await expectCaught(
       // The gateway did take that money, so it is also a charge nobody refunded.
@@ -125,10 +149,16 @@ describe('the integrity checker', () => {
   });
 
   it('invariant 4: a lapsed hold the sweeper never freed, when a sweeper should be running', async () => {
-    await db.pool.query(`update bookings set expires_at = now() - interval '1 minute', hold_until = now() - interval '1 minute' where id = $1`, [bookings.held]);
+    await db.pool.query(
+      `update bookings set expires_at = now() - interval '1 minute', hold_until = now() - interval '1 minute' where id = $1`,
+      [bookings.held],
+    );
     expect(await firing()).toEqual([]);
     expect(await firing({ sweeperRunning: true })).toEqual(['lapsed-hold-not-swept']);
-    await db.pool.query(`update bookings set expires_at = now() + interval '5 minutes', hold_until = now() + interval '5 minutes' where id = $1`, [bookings.held]);
+    await db.pool.query(
+      `update bookings set expires_at = now() + interval '5 minutes', hold_until = now() + interval '5 minutes' where id = $1`,
+      [bookings.held],
+    );
   });
 
   it('invariant 8: per-segment counts agree with the engine search and seat map', async () => {
@@ -138,9 +168,16 @@ describe('the integrity checker', () => {
     expect(legs.length).toBe(2 * (run.stops.length - 1));
     for (const leg of legs) {
       expect(leg.booked + leg.rac + leg.held + leg.free).toBe(leg.capacity);
-      const map = await engine.seatMap(null, { runId: run.runId, from: run.stops[leg.fromSeq], to: run.stops[leg.toSeq] });
+      const map = await engine.seatMap(null, {
+        runId: run.runId,
+        from: run.stops[leg.fromSeq],
+        to: run.stops[leg.toSeq],
+      });
       const seats = map.seats.filter((s) => s.classCode === leg.classCode);
-      expect([leg.booked, leg.held, leg.free], `${leg.classCode} ${leg.fromSeq}->${leg.toSeq}`).toEqual([
+      expect(
+        [leg.booked, leg.held, leg.free],
+        `${leg.classCode} ${leg.fromSeq}->${leg.toSeq}`,
+      ).toEqual([
         seats.filter((s) => s.state === 'booked').length,
         seats.filter((s) => s.state === 'held').length,
         seats.filter((s) => s.state === 'free').length,
@@ -150,7 +187,11 @@ describe('the integrity checker', () => {
         to: run.stops[leg.toSeq],
         date: localDate(new Date(run.departsAt.getTime() + (leg.fromSeq * 60 + 5) * 60_000)),
       });
-      expect(search.find((r) => r.runId === run.runId)!.classes.find((c) => c.classCode === leg.classCode)!.free).toBe(leg.free);
+      expect(
+        search
+          .find((r) => r.runId === run.runId)!
+          .classes.find((c) => c.classCode === leg.classCode)!.free,
+      ).toBe(leg.free);
     }
   });
 

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { SimulatedCrash } from '../src/engine-context.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
-import { createTestRun, createUsers, holdInput, key, outcomes, type TestRun } from './support/fixtures.ts';
+import {
+  createTestRun,
+  createUsers,
+  holdInput,
+  key,
+  outcomes,
+  type TestRun,
+} from './support/fixtures.ts';
 
 describe('paying for a hold', () => {
   let db: TestDb;
@@ -43,13 +50,22 @@ describe('paying for a hold', () => {
   it('a decline leaves the hold payable; a retry with a new key succeeds', async () => {
     const held = await engine.hold(users[1]!, holdInput(run, [nextSeat()]));
     await gateway({ failureRate: 1 });
-    expect(await outcomes([engine.pay(users[1]!, { bookingId: held.id, idempotencyKey: key('pay') })])).toEqual(['PAYMENT_DECLINED']);
-    const map = await engine.seatMap(users[1]!.userId, { runId: run.runId, from: run.stops[0], to: run.stops[4] });
+    expect(
+      await outcomes([engine.pay(users[1]!, { bookingId: held.id, idempotencyKey: key('pay') })]),
+    ).toEqual(['PAYMENT_DECLINED']);
+    const map = await engine.seatMap(users[1]!.userId, {
+      runId: run.runId,
+      from: run.stops[0],
+      to: run.stops[4],
+    });
     expect(map.seats.find((s) => s.seatId === held.seats[0]!.seatId)!.state).toBe('yours');
     await gateway({ failureRate: 0 });
     const paid = await engine.pay(users[1]!, { bookingId: held.id, idempotencyKey: key('pay') });
     expect(paid.status).toBe('confirmed');
-    const payments = await db.pool.query(`select status from payments where booking_id = $1 order by id`, [held.id]);
+    const payments = await db.pool.query(
+      `select status from payments where booking_id = $1 order by id`,
+      [held.id],
+    );
     expect(payments.rows.map((r) => r.status)).toEqual(['failed', 'succeeded']);
   });
 
@@ -57,15 +73,25 @@ describe('paying for a hold', () => {
     const short = await db.engine({ config: { HOLD_SECONDS: 1 } });
     const held = await short.hold(users[2]!, holdInput(run, [nextSeat()]));
     await sleep(1100);
-    expect(await outcomes([short.pay(users[2]!, { bookingId: held.id, idempotencyKey: key('pay') })])).toEqual(['HOLD_EXPIRED']);
-    const payments = await db.pool.query(`select count(*) from payments where booking_id = $1`, [held.id]);
+    expect(
+      await outcomes([short.pay(users[2]!, { bookingId: held.id, idempotencyKey: key('pay') })]),
+    ).toEqual(['HOLD_EXPIRED']);
+    const payments = await db.pool.query(`select count(*) from payments where booking_id = $1`, [
+      held.id,
+    ]);
     expect(payments.rows[0].count).toBe('0');
   });
 
   it("another user's booking: FORBIDDEN; an unknown one: NOT_FOUND", async () => {
     const held = await engine.hold(users[3]!, holdInput(run, [nextSeat()]));
-    expect(await outcomes([engine.pay(users[4]!, { bookingId: held.id, idempotencyKey: key('pay') })])).toEqual(['FORBIDDEN']);
-    expect(await outcomes([engine.pay(users[4]!, { bookingId: 99_999_999, idempotencyKey: key('pay') })])).toEqual(['NOT_FOUND']);
+    expect(
+      await outcomes([engine.pay(users[4]!, { bookingId: held.id, idempotencyKey: key('pay') })]),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      await outcomes([
+        engine.pay(users[4]!, { bookingId: 99_999_999, idempotencyKey: key('pay') }),
+      ]),
+    ).toEqual(['NOT_FOUND']);
     const status = await db.pool.query(`select status from bookings where id = $1`, [held.id]);
     expect(status.rows[0].status).toBe('held');
   });
@@ -75,7 +101,9 @@ describe('paying for a hold', () => {
     const held = await short.hold(users[5]!, holdInput(run, [nextSeat()]));
     // The bank answers after 1.5 s, but we stop waiting after 0.3 s.
     await gateway({ latencyMs: 1500, timeoutMs: 300 });
-    expect(await outcomes([short.pay(users[5]!, { bookingId: held.id, idempotencyKey: key('pay') })])).toEqual(['PAYMENT_PENDING']);
+    expect(
+      await outcomes([short.pay(users[5]!, { bookingId: held.id, idempotencyKey: key('pay') })]),
+    ).toEqual(['PAYMENT_PENDING']);
     // Past expiresAt + timeout the sweeper frees the seats; then the late charge lands.
     await sleep(1200);
     expect(await short.sweep()).toBeGreaterThanOrEqual(1);
@@ -88,7 +116,9 @@ describe('paying for a hold', () => {
          from bookings b join payments p on p.booking_id = b.id join refunds r on r.payment_id = p.id where b.id = $1`,
       [held.id],
     );
-    expect(rows.rows).toEqual([{ status: 'expired', payment: 'succeeded', refund: 'succeeded', full_refund: true }]);
+    expect(rows.rows).toEqual([
+      { status: 'expired', payment: 'succeeded', refund: 'succeeded', full_refund: true },
+    ]);
     await db.assertIntegrity();
   });
 
@@ -101,10 +131,16 @@ describe('paying for a hold', () => {
     expect((await paying).status).toBe('confirmed');
 
     // And for the refund of a cancellation.
-    const cancelling = engine.cancel(users[6]!, { bookingId: held.id, idempotencyKey: key('cancel') });
+    const cancelling = engine.cancel(users[6]!, {
+      bookingId: held.id,
+      idempotencyKey: key('cancel'),
+    });
     await waitForStatus(db, held.id, 'cancelled');
     await lockNowait(db, held.id);
-    const refundRow = await db.pool.query(`select id from refunds where booking_id = $1 for update nowait`, [held.id]);
+    const refundRow = await db.pool.query(
+      `select id from refunds where booking_id = $1 for update nowait`,
+      [held.id],
+    );
     expect(refundRow.rows).toHaveLength(1);
     expect((await cancelling).refund).toEqual({ status: 'succeeded', amountPaise: held.farePaise });
     await gateway({ latencyMs: 20, timeoutMs: 2000 });
@@ -142,7 +178,10 @@ describe('paying for a hold', () => {
       [held.id],
     );
     await engine.reconcile({ olderThanMs: 0 });
-    const charge = await db.pool.query(`select status from gateway_charges where idempotency_key = $1`, [`charge-${p.rows[0]!.id}`]);
+    const charge = await db.pool.query(
+      `select status from gateway_charges where idempotency_key = $1`,
+      [`charge-${p.rows[0]!.id}`],
+    );
     expect(charge.rows[0].status).toBe('voided');
     const paid = await engine.pay(users[8]!, { bookingId: held.id, idempotencyKey: key('pay') });
     expect(paid.status).toBe('confirmed');
@@ -162,7 +201,9 @@ async function lockNowait(db: TestDb, bookingId: number) {
   const client = await db.pool.connect();
   try {
     await client.query('begin');
-    const r = await client.query(`select id from bookings where id = $1 for update nowait`, [bookingId]);
+    const r = await client.query(`select id from bookings where id = $1 for update nowait`, [
+      bookingId,
+    ]);
     expect(r.rows).toHaveLength(1);
   } finally {
     await client.query('rollback');

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
-import { createTestRun, createUser, createUsers, holdInput, key, localDate, outcomes, type TestRun } from './support/fixtures.ts';
+import {
+  createTestRun,
+  createUser,
+  createUsers,
+  holdInput,
+  key,
+  localDate,
+  outcomes,
+  type TestRun,
+} from './support/fixtures.ts';
 
 describe('queries', () => {
   let db: TestDb;
@@ -33,11 +42,17 @@ describe('queries', () => {
     const after = await engine.search({ from: run.stops[1], to: run.stops[3], date });
     expect(after.find((r) => r.runId === run.runId)!.classes[0]!.free).toBe(9);
     // A segment the hold does not touch keeps all its seats.
-    const later = await engine.search({ from: run.stops[2], to: run.stops[3], date: localDate(new Date(run.departsAt.getTime() + 125 * 60_000)) });
+    const later = await engine.search({
+      from: run.stops[2],
+      to: run.stops[3],
+      date: localDate(new Date(run.departsAt.getTime() + 125 * 60_000)),
+    });
     expect(later.find((r) => r.runId === run.runId)!.classes[0]!.free).toBe(10);
     // Wrong direction, or another day: nothing.
     expect(await engine.search({ from: run.stops[3], to: run.stops[1], date })).toEqual([]);
-    expect(await outcomes([engine.search({ from: 'x', to: run.stops[1], date })])).toEqual(['VALIDATION']);
+    expect(await outcomes([engine.search({ from: 'x', to: run.stops[1], date })])).toEqual([
+      'VALIDATION',
+    ]);
   });
 
   it('my bookings and a booking by PNR: owner or admin, NOT_FOUND for anyone else', async () => {
@@ -53,7 +68,12 @@ describe('queries', () => {
   });
 
   it('admin views are for admins only', async () => {
-    for (const call of [engine.adminStats(users[0]!), engine.runOccupancy(users[0]!), engine.auditTrail(users[0]!), engine.gatewaySettings(users[0]!)]) {
+    for (const call of [
+      engine.adminStats(users[0]!),
+      engine.runOccupancy(users[0]!),
+      engine.auditTrail(users[0]!),
+      engine.gatewaySettings(users[0]!),
+    ]) {
       expect(await outcomes([call])).toEqual(['FORBIDDEN']);
     }
     const held = await engine.hold(users[2]!, holdInput(run, [run.seats.SL![5]!]));
@@ -61,7 +81,10 @@ describe('queries', () => {
     const stats = await engine.adminStats(admin);
     expect(stats.bookingsByStatus.confirmed).toBe(1);
     expect(stats.revenuePaise).toBe(held.farePaise);
-    const occupancy = await engine.runOccupancy(admin, { from: localDate(run.departsAt), to: localDate(run.departsAt) });
+    const occupancy = await engine.runOccupancy(admin, {
+      from: localDate(run.departsAt),
+      to: localDate(run.departsAt),
+    });
     const sl = occupancy.find((o) => o.runId === run.runId && o.classCode === 'SL')!;
     expect(sl).toMatchObject({ capacity: 10, seatsSold: 1 });
     expect(sl.utilisation).toBeCloseTo(1 / 10);
@@ -87,7 +110,12 @@ describe('queries', () => {
     const bad = [
       { ...holdInput(run, [run.seats.SL![1]!]), seatIds: [] },
       { ...holdInput(run, [run.seats.SL![1]!]), extra: 1 },
-      { ...holdInput(run, Array.from({ length: 7 }, (_, i) => run.seats.SL![i]!)) },
+      {
+        ...holdInput(
+          run,
+          Array.from({ length: 7 }, (_, i) => run.seats.SL![i]!),
+        ),
+      },
       { ...holdInput(run, [run.seats.SL![1]!, run.seats.SL![1]!]) },
       { ...holdInput(run, [run.seats.SL![1]!]), passengers: [{ name: '', age: 20 }] },
       { ...holdInput(run, [run.seats.SL![1]!]), runId: 'one' },
@@ -95,10 +123,21 @@ describe('queries', () => {
       null,
     ];
     const before = await db.pool.query(`select count(*) from bookings`);
-    for (const input of bad) expect(await outcomes([engine.hold(users[0]!, input)]), JSON.stringify(input)).toEqual(['VALIDATION']);
-    expect(await outcomes([engine.hold(users[0]!, holdInput(run, [run.seats.SL![1]!], 2, 1))])).toEqual(['VALIDATION']);
-    expect(await outcomes([engine.hold(users[0]!, { ...holdInput(run, [1]), seatIds: [999_999] })])).toEqual(['NOT_FOUND']);
-    expect(await outcomes([engine.hold(users[0]!, holdInput(run, [run.seats.SL![1]!, run.seats.CC![1]!]))])).toEqual(['VALIDATION']);
+    for (const input of bad)
+      expect(await outcomes([engine.hold(users[0]!, input)]), JSON.stringify(input)).toEqual([
+        'VALIDATION',
+      ]);
+    expect(
+      await outcomes([engine.hold(users[0]!, holdInput(run, [run.seats.SL![1]!], 2, 1))]),
+    ).toEqual(['VALIDATION']);
+    expect(
+      await outcomes([engine.hold(users[0]!, { ...holdInput(run, [1]), seatIds: [999_999] })]),
+    ).toEqual(['NOT_FOUND']);
+    expect(
+      await outcomes([
+        engine.hold(users[0]!, holdInput(run, [run.seats.SL![1]!, run.seats.CC![1]!])),
+      ]),
+    ).toEqual(['VALIDATION']);
     const after = await db.pool.query(`select count(*) from bookings`);
     expect(after.rows[0].count).toBe(before.rows[0].count);
   });

@@ -26,25 +26,35 @@ describe('the seeder', () => {
     expect(first.stations).toBeGreaterThanOrEqual(6);
     expect(first.trains).toBeGreaterThanOrEqual(3);
     expect(first.runs).toBeGreaterThanOrEqual(21);
-    const snapshot = await db.pool.query(`select md5(string_agg(id || ':' || run_id || ':' || number, ',' order by id)) as h from seats`);
+    const snapshot = await db.pool.query(
+      `select md5(string_agg(id || ':' || run_id || ':' || number, ',' order by id)) as h from seats`,
+    );
     const again = await Promise.all([1, 2, 3, 4].map(() => seedDatabase(orm.em.fork())));
     for (const s of again) expect(s).toEqual(first);
-    const after = await db.pool.query(`select md5(string_agg(id || ':' || run_id || ':' || number, ',' order by id)) as h from seats`);
+    const after = await db.pool.query(
+      `select md5(string_agg(id || ':' || run_id || ':' || number, ',' order by id)) as h from seats`,
+    );
     expect(after.rows[0].h).toBe(snapshot.rows[0].h);
   });
 
   it('routes have at least 4 stops, coaches two classes or more with sleeper berths', async () => {
-    const stops = await db.pool.query(`select train_id, count(*)::int as n from train_stops group by train_id`);
+    const stops = await db.pool.query(
+      `select train_id, count(*)::int as n from train_stops group by train_id`,
+    );
     expect(stops.rows.every((r) => r.n >= 4)).toBe(true);
     const classes = await db.pool.query(`select distinct class_code from coaches`);
     expect(classes.rows.length).toBeGreaterThanOrEqual(2);
-    const berths = await db.pool.query(`select distinct berth from seats where class_code = 'SL' order by berth`);
+    const berths = await db.pool.query(
+      `select distinct berth from seats where class_code = 'SL' order by berth`,
+    );
     expect(berths.rows.map((r) => r.berth)).toEqual(['LB', 'MB', 'SL', 'SU', 'UB']);
   });
 
   it('demo users log in with the passwords the README gives', async () => {
     for (const user of Object.values(DEMO_USERS)) {
-      const r = await db.pool.query(`select password_hash, role from users where email = $1`, [user.email]);
+      const r = await db.pool.query(`select password_hash, role from users where email = $1`, [
+        user.email,
+      ]);
       expect(r.rows[0].role).toBe(user.role);
       expect(await verify(r.rows[0].password_hash, user.password)).toBe(true);
     }
@@ -60,7 +70,14 @@ describe('the seeder', () => {
     const alice = await db.pool.query(`select id from users where email = 'alice@berth.dev'`);
     const booking = await engine.hold(
       { userId: Number(alice.rows[0].id), role: 'user' },
-      { runId: run.runId, from: 'BRC', to: 'ST', seatIds: [seat.seatId], passengers: [{ name: 'Alice', age: 31 }], idempotencyKey: 'seed-test-hold' },
+      {
+        runId: run.runId,
+        from: 'BRC',
+        to: 'ST',
+        seatIds: [seat.seatId],
+        passengers: [{ name: 'Alice', age: 31 }],
+        idempotencyKey: 'seed-test-hold',
+      },
     );
     expect(booking.status).toBe('held');
   });

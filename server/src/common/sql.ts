@@ -11,7 +11,11 @@ export type Em = EntityManager;
  * Pass a JS array for `= any(?)`: the driver sends it as one array parameter. Compare bigint columns
  * with values PostgreSQL infers as bigint (never an int literal), or the GiST index is skipped.
  */
-export async function query<T>(em: Em, text: string, bindings: readonly unknown[] = []): Promise<T[]> {
+export async function query<T>(
+  em: Em,
+  text: string,
+  bindings: readonly unknown[] = [],
+): Promise<T[]> {
   const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
   const res = await knex.raw<{ rows: T[] }>(text, bindings as Knex.RawBinding[]);
   return res.rows;

@@ -9,7 +9,10 @@ import { recordTransitions } from '../modules/audit/transition-writer.ts';
  * skipped this round, so several sweepers (one per node) run side by side and each lapsed hold
  * is expired exactly once. Returns how many bookings it expired.
  */
-export async function sweepExpiredHolds(ctx: EngineContext, batch = ctx.config.SWEEP_BATCH): Promise<number> {
+export async function sweepExpiredHolds(
+  ctx: EngineContext,
+  batch = ctx.config.SWEEP_BATCH,
+): Promise<number> {
   const candidates = await query<{ id: string }>(
     ctx.em(),
     `select id from bookings where status in ('held', 'paying') and hold_until <= now()
@@ -36,23 +39,31 @@ export async function sweepExpiredHolds(ctx: EngineContext, batch = ctx.config.S
       for (const r of got) locked.add(Number(r.id));
     }
     // Only bookings whose every seat this sweeper holds; the rest wait for the next round.
-    const blocked = new Set(rows.filter((r) => !locked.has(Number(r.seat_id))).map((r) => Number(r.booking_id)));
+    const blocked = new Set(
+      rows.filter((r) => !locked.has(Number(r.seat_id))).map((r) => Number(r.booking_id)),
+    );
     const eligible = candidateIds.filter((id) => !blocked.has(id));
     const { expired, freedSeatIds } = await expireLapsed(em, eligible, { skipLocked: true });
     if (expired.length === 0) return 0;
 
     const deltas = await bumpSeats(em, freedSeatIds);
     const runOfSeat = new Map<number, number>();
-    const seatRuns = await query<{ id: string; run_id: number }>(em, `select id, run_id from seats where id = any(?)`, [
-      freedSeatIds.length ? freedSeatIds : [0],
-    ]);
+    const seatRuns = await query<{ id: string; run_id: number }>(
+      em,
+      `select id, run_id from seats where id = any(?)`,
+      [freedSeatIds.length ? freedSeatIds : [0]],
+    );
     for (const s of seatRuns) runOfSeat.set(Number(s.id), s.run_id);
     const byRun = new Map<number, typeof deltas>();
     for (const d of deltas) {
       const runId = runOfSeat.get(d.seatId)!;
       byRun.set(runId, [...(byRun.get(runId) ?? []), d]);
     }
-    await recordTransitions(em, [], [...byRun].map(([runId, seats]) => seatsChanged(runId, seats)));
+    await recordTransitions(
+      em,
+      [],
+      [...byRun].map(([runId, seats]) => seatsChanged(runId, seats)),
+    );
     return expired.length;
   });
 }

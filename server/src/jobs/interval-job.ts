@@ -8,7 +8,12 @@ export interface IntervalJob {
  * Runs `work` every `intervalMs`, never two runs at once, logging (not throwing) failures so a
  * passing database hiccup does not stop the job.
  */
-export function startIntervalJob(name: string, intervalMs: number, log: Logger, work: () => Promise<unknown>): IntervalJob {
+export function startIntervalJob(
+  name: string,
+  intervalMs: number,
+  log: Logger,
+  work: () => Promise<unknown>,
+): IntervalJob {
   let running: Promise<void> | undefined;
   let stopped = false;
   const tick = () => {

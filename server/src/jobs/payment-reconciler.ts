@@ -16,7 +16,10 @@ export interface ReconcileReport {
  * while the gateway is asked; settling re-checks under the locks, so two reconcilers (or a late
  * pay request) settle a payment once.
  */
-export async function reconcilePending(ctx: EngineContext, opts: { olderThanMs?: number } = {}): Promise<ReconcileReport> {
+export async function reconcilePending(
+  ctx: EngineContext,
+  opts: { olderThanMs?: number } = {},
+): Promise<ReconcileReport> {
   const { timeoutMs } = await ctx.gateway.settings();
   const olderThanMs = opts.olderThanMs ?? timeoutMs + 1000;
   const payments = await query<{ id: string }>(
@@ -30,7 +33,9 @@ export async function reconcilePending(ctx: EngineContext, opts: { olderThanMs?:
     const paymentId = Number(id);
     const key = `charge-${paymentId}`;
     const result = (await ctx.gateway.lookup(key)) ?? (await ctx.gateway.voidKey(key));
-    const settled = await ctx.em().transactional((em) => settlePayment(em, systemActor, paymentId, result));
+    const settled = await ctx
+      .em()
+      .transactional((em) => settlePayment(em, systemActor, paymentId, result));
     if (settled.kind !== 'already_settled') settledPayments++;
     if (settled.kind === 'refunding') await completeRefund(ctx, settled.refundId);
   }

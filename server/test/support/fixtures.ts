@@ -30,11 +30,17 @@ const uniqueCode = () => {
  */
 export async function createTestRun(
   pool: pg.Pool,
-  opts: { stops?: number; seatsPerClass?: number; departsInMinutes?: number; departsAt?: Date } = {},
+  opts: {
+    stops?: number;
+    seatsPerClass?: number;
+    departsInMinutes?: number;
+    departsAt?: Date;
+  } = {},
 ): Promise<TestRun> {
   const stopCount = opts.stops ?? 5;
   const seatsPerClass = opts.seatsPerClass ?? 8;
-  const departsAt = opts.departsAt ?? new Date(Date.now() + (opts.departsInMinutes ?? 24 * 60) * 60_000);
+  const departsAt =
+    opts.departsAt ?? new Date(Date.now() + (opts.departsInMinutes ?? 24 * 60) * 60_000);
   await pool.query(`
     insert into travel_classes (code, name, base_fare_paise, per_km_paise, sort_order) values
       ('SL', 'Sleeper', 2000, 50, 1), ('CC', 'AC Chair Car', 4000, 110, 2)
@@ -57,7 +63,14 @@ export async function createTestRun(
     await pool.query(
       `insert into train_stops (train_id, seq, station_id, arrival_offset_min, departure_offset_min, km)
        values ($1, $2, $3, $4, $5, $6)`,
-      [trainId, seq, stationIds[seq], seq === 0 ? null : seq * 60, seq === stopCount - 1 ? null : seq * 60 + 5, seq * 100],
+      [
+        trainId,
+        seq,
+        stationIds[seq],
+        seq === 0 ? null : seq * 60,
+        seq === stopCount - 1 ? null : seq * 60 + 5,
+        seq * 100,
+      ],
     );
   }
   const run = await pool.query<{ id: number }>(
@@ -88,7 +101,10 @@ export async function createTestRun(
   return { runId, stops: codes, seats, departsAt };
 }
 
-export async function createUser(pool: pg.Pool, role: 'user' | 'admin' = 'user'): Promise<UserActor> {
+export async function createUser(
+  pool: pg.Pool,
+  role: 'user' | 'admin' = 'user',
+): Promise<UserActor> {
   const r = await pool.query<{ id: string }>(
     `insert into users (email, name, password_hash, role) values ($1, 'Test', 'not-a-hash', $2) returning id`,
     [`${randomUUID()}@test.berth.dev`, role],
@@ -102,10 +118,17 @@ export async function createUsers(pool: pg.Pool, n: number): Promise<UserActor[]
 
 let keyCounter = 0;
 /** A fresh idempotency key. */
-export const key = (prefix = 'k') => `${prefix}-${Date.now()}-${++keyCounter}-${randomUUID().slice(0, 8)}`;
+export const key = (prefix = 'k') =>
+  `${prefix}-${Date.now()}-${++keyCounter}-${randomUUID().slice(0, 8)}`;
 
 /** A hold request for `seatIds` on `run` from stop index `from` to `to`. */
-export function holdInput(run: TestRun, seatIds: number[], from = 0, to = run.stops.length - 1, idempotencyKey = key('hold')) {
+export function holdInput(
+  run: TestRun,
+  seatIds: number[],
+  from = 0,
+  to = run.stops.length - 1,
+  idempotencyKey = key('hold'),
+) {
   return {
     runId: run.runId,
     from: run.stops[from]!,
@@ -125,7 +148,9 @@ export function codesOf(results: PromiseSettledResult<unknown>[]): string[] {
   return results.map((r) => {
     if (r.status === 'fulfilled') return 'OK';
     const reason = r.reason as { code?: unknown; message?: unknown };
-    return typeof reason.code === 'string' && /^[A-Z_]+$/.test(reason.code) ? reason.code : `ERROR: ${String(reason.message)}`;
+    return typeof reason.code === 'string' && /^[A-Z_]+$/.test(reason.code)
+      ? reason.code
+      : `ERROR: ${String(reason.message)}`;
   });
 }
 

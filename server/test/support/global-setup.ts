@@ -7,7 +7,6 @@ import { defaultDataDir } from '../../src/common/paths.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { createOrm, migrate } from '../../src/db/orm.ts';
 
-
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A URL of the test run's PostgreSQL server (any database); test files create their own. */

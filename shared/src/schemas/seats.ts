@@ -23,7 +23,9 @@ export interface SeatDelta {
 export const SEAT_STATES = ['free', 'held', 'booked', 'yours'] as const;
 export type SeatState = (typeof SEAT_STATES)[number];
 
-export const seatMapRequestSchema = z.object({ runId: id, from: stationCode, to: stationCode }).strict();
+export const seatMapRequestSchema = z
+  .object({ runId: id, from: stationCode, to: stationCode })
+  .strict();
 export type SeatMapRequest = z.infer<typeof seatMapRequestSchema>;
 
 export interface SeatMapSeat {

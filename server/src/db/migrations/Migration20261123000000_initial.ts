@@ -144,7 +144,9 @@ export class Migration20261123000000_initial extends Migration {
       );`);
     this.addSql(`create index booking_seats_booking_idx on booking_seats (booking_id);`);
     // The hold's overlap check looks up the few active rows of the seats it locked.
-    this.addSql(`create index booking_seats_seat_active_idx on booking_seats (seat_id) where active;`);
+    this.addSql(
+      `create index booking_seats_seat_active_idx on booking_seats (seat_id) where active;`,
+    );
 
     this.addSql(`
       create table payments (
@@ -161,7 +163,9 @@ export class Migration20261123000000_initial extends Migration {
         unique (user_id, idempotency_key)
       );`);
     this.addSql(`create index payments_booking_idx on payments (booking_id);`);
-    this.addSql(`create index payments_pending_idx on payments (created_at) where status = 'pending';`);
+    this.addSql(
+      `create index payments_pending_idx on payments (created_at) where status = 'pending';`,
+    );
 
     this.addSql(`
       create table refunds (
@@ -175,7 +179,9 @@ export class Migration20261123000000_initial extends Migration {
         created_at timestamptz not null default now(),
         updated_at timestamptz not null default now()
       );`);
-    this.addSql(`create index refunds_pending_idx on refunds (created_at) where status = 'pending';`);
+    this.addSql(
+      `create index refunds_pending_idx on refunds (created_at) where status = 'pending';`,
+    );
 
     this.addSql(`
       create table idempotency_keys (

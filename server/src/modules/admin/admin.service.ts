@@ -6,7 +6,8 @@ import type { EngineContext } from '../../engine-context.ts';
 import type { Actor } from '../audit/transition-writer.ts';
 
 export function assertAdmin(actor: Actor) {
-  if (actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only an administrator can see this.');
+  if (actor.role !== 'admin')
+    throw new DomainError('FORBIDDEN', 'Only an administrator can see this.');
 }
 
 export interface AdminStats {
@@ -22,7 +23,10 @@ export interface AdminStats {
 export async function adminStats(ctx: EngineContext, actor: Actor): Promise<AdminStats> {
   assertAdmin(actor);
   const em = ctx.em();
-  const byStatus = await query<{ status: string; n: string }>(em, `select status, count(*) as n from bookings group by status`);
+  const byStatus = await query<{ status: string; n: string }>(
+    em,
+    `select status, count(*) as n from bookings group by status`,
+  );
   const [money] = await query<{
     live_holds: string;
     revenue: string;
@@ -68,7 +72,11 @@ const occupancySchema = z
   .strict();
 
 /** Occupancy per run and class for runs whose service date is in [from, to] (default: next 7 days). */
-export async function runOccupancy(ctx: EngineContext, actor: Actor, input: unknown = {}): Promise<RunOccupancy[]> {
+export async function runOccupancy(
+  ctx: EngineContext,
+  actor: Actor,
+  input: unknown = {},
+): Promise<RunOccupancy[]> {
   assertAdmin(actor);
   const req = parse(occupancySchema, input);
   const rows = await query<{
@@ -107,7 +115,8 @@ export async function runOccupancy(ctx: EngineContext, actor: Actor, input: unkn
     classCode: r.class_code,
     capacity: Number(r.capacity),
     seatsSold: Number(r.seats_sold),
-    utilisation: Number(r.capacity) && r.legs ? Number(r.sold_legs) / (Number(r.capacity) * r.legs) : 0,
+    utilisation:
+      Number(r.capacity) && r.legs ? Number(r.sold_legs) / (Number(r.capacity) * r.legs) : 0,
     liveHolds: Number(r.live_holds),
   }));
 }
@@ -137,10 +146,22 @@ export interface AuditPage {
 }
 
 /** The audit trail, newest first, paged by id so concurrent appends never shift a page. */
-export async function auditTrail(ctx: EngineContext, actor: Actor, input: unknown = {}): Promise<AuditPage> {
+export async function auditTrail(
+  ctx: EngineContext,
+  actor: Actor,
+  input: unknown = {},
+): Promise<AuditPage> {
   assertAdmin(actor);
   const req = parse(auditSchema, input);
-  const rows = await query<{ id: string; at: Date; actor: string; action: string; booking_id: string | null; before: unknown; after: unknown }>(
+  const rows = await query<{
+    id: string;
+    at: Date;
+    actor: string;
+    action: string;
+    booking_id: string | null;
+    before: unknown;
+    after: unknown;
+  }>(
     ctx.em(),
     `select id, at, actor, action, booking_id, before, after from audit_log
       where (?::bigint is null or id < ?::bigint)
@@ -149,10 +170,14 @@ export async function auditTrail(ctx: EngineContext, actor: Actor, input: unknow
         and (?::text is null or actor = ?::text)
       order by id desc limit ?`,
     [
-      req.cursor ?? null, req.cursor ?? null,
-      req.bookingId ?? null, req.bookingId ?? null,
-      req.action ?? null, req.action ?? null,
-      req.actor ?? null, req.actor ?? null,
+      req.cursor ?? null,
+      req.cursor ?? null,
+      req.bookingId ?? null,
+      req.bookingId ?? null,
+      req.action ?? null,
+      req.action ?? null,
+      req.actor ?? null,
+      req.actor ?? null,
       req.limit + 1,
     ],
   );

@@ -20,14 +20,19 @@ export interface LockedBooking {
  * Locks a booking for a change that frees its seats, in the global lock order: its seats (found
  * without a lock, locked in id order), then the booking. Statuses are re-read under the lock.
  */
-export async function lockBookingAndSeats(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
+export async function lockBookingAndSeats(
+  em: Em,
+  bookingId: number,
+): Promise<LockedBooking | undefined> {
   const seats = await query<{ seat_id: string }>(
     em,
     `select seat_id from booking_seats where booking_id = ? and active order by seat_id`,
     [bookingId],
   );
   if (seats.length > 0) {
-    await query(em, `select id from seats where id = any(?) order by id for update`, [seats.map((s) => s.seat_id)]);
+    await query(em, `select id from seats where id = any(?) order by id for update`, [
+      seats.map((s) => s.seat_id),
+    ]);
   }
   return lockBooking(em, bookingId);
 }
@@ -86,5 +91,8 @@ export async function freeSeats(em: Em, bookingId: number): Promise<number[]> {
 }
 
 export async function setStatus(em: Em, bookingId: number, status: string, extra = '') {
-  await query(em, `update bookings set status = ?, updated_at = now() ${extra} where id = ?`, [status, bookingId]);
+  await query(em, `update bookings set status = ?, updated_at = now() ${extra} where id = ?`, [
+    status,
+    bookingId,
+  ]);
 }

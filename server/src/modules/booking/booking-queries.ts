@@ -6,16 +6,27 @@ import type { EngineContext } from '../../engine-context.ts';
 import type { Actor } from '../audit/transition-writer.ts';
 import { loadBookingViews, publicView } from './booking-view.ts';
 
-const pnrSchema = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{10}$/, 'a PNR is 10 letters and digits');
+const pnrSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{10}$/, 'a PNR is 10 letters and digits');
 
 /** The user's bookings, newest first. */
-export async function myBookings(ctx: EngineContext, actor: Actor & { userId: number }): Promise<BookingView[]> {
+export async function myBookings(
+  ctx: EngineContext,
+  actor: Actor & { userId: number },
+): Promise<BookingView[]> {
   const views = await loadBookingViews(ctx.em(), ctx.catalog, 'b.user_id = ?', [actor.userId], 200);
   return views.map(publicView);
 }
 
 /** A booking by PNR, for its owner or an admin; anyone else learns only NOT_FOUND. */
-export async function bookingByPnr(ctx: EngineContext, actor: Actor, input: unknown): Promise<BookingView> {
+export async function bookingByPnr(
+  ctx: EngineContext,
+  actor: Actor,
+  input: unknown,
+): Promise<BookingView> {
   const pnr = parse(pnrSchema, input);
   const [view] = await loadBookingViews(ctx.em(), ctx.catalog, 'b.pnr = ?', [pnr], 1);
   if (!view || (view.userId !== actor.userId && actor.role !== 'admin')) {

@@ -107,6 +107,9 @@ export async function loadBookingView(em: Em, catalog: CatalogCache, bookingId: 
 }
 
 /** Strips the owner id before a view leaves the engine. */
-export function publicView({ userId: _owner, ...view }: BookingView & { userId: number }): BookingView {
+export function publicView({
+  userId: _owner,
+  ...view
+}: BookingView & { userId: number }): BookingView {
   return view;
 }

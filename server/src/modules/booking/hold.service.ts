@@ -6,7 +6,13 @@ import {
   type BookingView,
   type HoldRequest,
 } from '@berth/shared';
-import { DEADLOCK_DETECTED, DomainError, EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../../common/errors.ts';
+import {
+  DEADLOCK_DETECTED,
+  DomainError,
+  EXCLUSION_VIOLATION,
+  UNIQUE_VIOLATION,
+  sqlState,
+} from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
@@ -52,12 +58,18 @@ interface PreparedHold {
  * the user, refuse an overlapping journey, lock the seats in id order, expire lapsed holds on
  * them, refuse any other overlap with SEAT_TAKEN, then insert, bump, audit and announce.
  */
-export async function holdSeats(ctx: EngineContext, actor: Actor & { userId: number }, input: unknown) {
+export async function holdSeats(
+  ctx: EngineContext,
+  actor: Actor & { userId: number },
+  input: unknown,
+) {
   const prepared = await prepare(ctx, parse(holdRequestSchema, input));
   let extraSeats: number[] = [];
   for (let attempt = 0; ; attempt++) {
     try {
-      const outcome = await ctx.em().transactional((em) => holdTx(ctx, em, actor, prepared, extraSeats));
+      const outcome = await ctx
+        .em()
+        .transactional((em) => holdTx(ctx, em, actor, prepared, extraSeats));
       return unwrap(outcome);
     } catch (err) {
       if (err instanceof NeedMoreSeats && attempt < 3) {
@@ -82,12 +94,18 @@ async function prepare(ctx: EngineContext, req: HoldRequest): Promise<PreparedHo
   const route = await ctx.catalog.route(req.runId);
   if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
   if (route.status !== 'scheduled') {
-    throw new DomainError('INVALID_STATE', `Train ${route.trainNumber} is no longer taking bookings.`);
+    throw new DomainError(
+      'INVALID_STATE',
+      `Train ${route.trainNumber} is no longer taking bookings.`,
+    );
   }
   const segment = resolveSegment(route, req.from, req.to);
   const boardingAt = departureAt(route, segment.from);
   if (boardingAt.getTime() <= Date.now()) {
-    throw new DomainError('INVALID_STATE', `Train ${route.trainNumber} has already left ${req.from}.`);
+    throw new DomainError(
+      'INVALID_STATE',
+      `Train ${route.trainNumber} has already left ${req.from}.`,
+    );
   }
   const runSeats = await ctx.catalog.seatsOf(req.runId);
   const seats = req.seatIds.map((id) => {
@@ -150,10 +168,12 @@ async function holdTx(
   }
   const overlaps = await query<{ seat_id: string; booking_id: string; lapsed: boolean }>(
     em,
+    // One index probe per wanted seat (unnest + join), so the plan does not hinge on statistics.
     `select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
-       from booking_seats bs join bookings b on b.id = bs.booking_id
-      where bs.active and bs.seat_id = any(?)
-        and bs.stops && int4range(?, ?) and bs.part && '[0,2)'::int4range`,
+       from unnest(?::bigint[]) as wanted (seat_id)
+       join booking_seats bs on bs.seat_id = wanted.seat_id and bs.active
+       join bookings b on b.id = bs.booking_id
+      where bs.stops && int4range(?, ?) and bs.part && '[0,2)'::int4range`,
     [req.seatIds, segment.from.seq, segment.to.seq],
   );
   const blocking = overlaps.filter((o) => !o.lapsed).map((o) => Number(o.seat_id));
@@ -197,7 +217,12 @@ async function expireBlockingLapsed(
   return freedSeatIds;
 }
 
-async function insertHold(ctx: EngineContext, em: Em, userId: number, p: PreparedHold): Promise<BookingView> {
+async function insertHold(
+  ctx: EngineContext,
+  em: Em,
+  userId: number,
+  p: PreparedHold,
+): Promise<BookingView> {
   const { req, segment } = p;
   const pnr = newPnr();
   const [booking] = await query<{ id: string; expires_at: Date; created_at: Date }>(
@@ -226,7 +251,15 @@ async function insertHold(ctx: EngineContext, em: Em, userId: number, p: Prepare
   const bindings: unknown[] = [];
   const values = req.seatIds.map((seatId, i) => {
     const passenger = req.passengers[i]!;
-    bindings.push(bookingId, seatId, segment.from.seq, segment.to.seq, passenger.name, passenger.age, passenger.berthPreference ?? null);
+    bindings.push(
+      bookingId,
+      seatId,
+      segment.from.seq,
+      segment.to.seq,
+      passenger.name,
+      passenger.age,
+      passenger.berthPreference ?? null,
+    );
     return '(?, ?, int4range(?, ?), ?, ?, ?)';
   });
   await query(

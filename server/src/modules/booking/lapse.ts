@@ -36,7 +36,13 @@ export async function expireLapsed(
   opts: { skipLocked: boolean },
 ): Promise<{ expired: ExpiredBooking[]; freedSeatIds: number[] }> {
   if (bookingIds.length === 0) return { expired: [], freedSeatIds: [] };
-  const locked = await query<{ id: string; user_id: string; run_id: number; pnr: string; status: string }>(
+  const locked = await query<{
+    id: string;
+    user_id: string;
+    run_id: number;
+    pnr: string;
+    status: string;
+  }>(
     em,
     `select b.id, b.user_id, b.run_id, b.pnr, b.status from bookings b
       where b.id = any(?) and ${LAPSED}
@@ -45,7 +51,9 @@ export async function expireLapsed(
   );
   if (locked.length === 0) return { expired: [], freedSeatIds: [] };
   const ids = locked.map((b) => Number(b.id));
-  await query(em, `update bookings set status = 'expired', updated_at = now() where id = any(?)`, [ids]);
+  await query(em, `update bookings set status = 'expired', updated_at = now() where id = any(?)`, [
+    ids,
+  ]);
   const freed = await query<{ seat_id: string }>(
     em,
     `update booking_seats set active = false where booking_id = any(?) and active returning seat_id`,

@@ -5,13 +5,23 @@ import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
 import { loadBookingView, publicView } from './booking-view.ts';
-import { assertOwner, freeSeats, lockBookingAndSeats, setStatus, type LockedBooking } from './booking-locks.ts';
+import {
+  assertOwner,
+  freeSeats,
+  lockBookingAndSeats,
+  setStatus,
+  type LockedBooking,
+} from './booking-locks.ts';
 import { bumpSeats, seatsChanged } from './seat-changes.ts';
 
 export const RELEASE_ACTION = 'RELEASE';
 
 /** The user lets go of an unpaid hold. Releasing a released booking is a no-op. */
-export async function releaseHold(ctx: EngineContext, actor: Actor, input: unknown): Promise<BookingView> {
+export async function releaseHold(
+  ctx: EngineContext,
+  actor: Actor,
+  input: unknown,
+): Promise<BookingView> {
   const { bookingId } = parse(releaseRequestSchema, input);
   await ctx.em().transactional(async (em) => {
     const booking = assertOwner(await lockBookingAndSeats(em, bookingId), actor);
@@ -37,7 +47,15 @@ export async function releaseLocked(em: Em, actor: Actor, booking: LockedBooking
   const deltas = await bumpSeats(em, await freeSeats(em, booking.id));
   await recordTransitions(
     em,
-    [{ actor, action: RELEASE_ACTION, bookingId: booking.id, before: { status: 'held' }, after: { status: 'released' } }],
+    [
+      {
+        actor,
+        action: RELEASE_ACTION,
+        bookingId: booking.id,
+        before: { status: 'held' },
+        after: { status: 'released' },
+      },
+    ],
     [
       seatsChanged(booking.runId, deltas),
       {

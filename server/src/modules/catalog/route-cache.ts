@@ -172,14 +172,24 @@ export class CatalogCache {
   }
 
   private async loadClasses(): Promise<Map<string, ClassFare>> {
-    const rows = await query<{ code: string; name: string; base_fare_paise: number; per_km_paise: number }>(
+    const rows = await query<{
+      code: string;
+      name: string;
+      base_fare_paise: number;
+      per_km_paise: number;
+    }>(
       this.em(),
       `select code, name, base_fare_paise, per_km_paise from travel_classes order by sort_order, code`,
     );
     return new Map(
       rows.map((r) => [
         r.code,
-        { code: r.code, name: r.name, baseFarePaise: r.base_fare_paise, perKmPaise: r.per_km_paise },
+        {
+          code: r.code,
+          name: r.name,
+          baseFarePaise: r.base_fare_paise,
+          perKmPaise: r.per_km_paise,
+        },
       ]),
     );
   }

@@ -25,7 +25,12 @@ export async function searchRuns(ctx: EngineContext, input: unknown): Promise<Se
     [req.from, req.to, ctx.config.BERTH_TIMEZONE, req.date],
   );
   if (runs.length === 0) return [];
-  const counts = await query<{ run_id: number; class_code: string; capacity: string; taken: string }>(
+  const counts = await query<{
+    run_id: number;
+    class_code: string;
+    capacity: string;
+    taken: string;
+  }>(
     ctx.em(),
     `select s.run_id, s.class_code, count(*) as capacity,
             count(*) filter (where exists (
@@ -58,13 +63,20 @@ export async function searchRuns(ctx: EngineContext, input: unknown): Promise<Se
           farePaise: fareFor(fare, to.km - from.km, 1),
         };
       })
-      .sort((a, b) => [...fares.keys()].indexOf(a.classCode) - [...fares.keys()].indexOf(b.classCode));
+      .sort(
+        (a, b) => [...fares.keys()].indexOf(a.classCode) - [...fares.keys()].indexOf(b.classCode),
+      );
     results.push({
       runId: run.run_id,
       trainNumber: route.trainNumber,
       trainName: route.trainName,
       serviceDate: route.serviceDate,
-      from: { seq: from.seq, code: from.code, name: from.name, departsAt: new Date(departs).toISOString() },
+      from: {
+        seq: from.seq,
+        code: from.code,
+        name: from.name,
+        departsAt: new Date(departs).toISOString(),
+      },
       to: { seq: to.seq, code: to.code, name: to.name, arrivesAt: new Date(arrives).toISOString() },
       durationMinutes: Math.round((arrives - departs) / 60_000),
       classes,

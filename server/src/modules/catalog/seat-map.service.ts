@@ -10,12 +10,21 @@ import { resolveSegment } from './segment.ts';
  * Every seat of a run as one viewer sees it for one segment: booked beats held beats free, a
  * lapsed hold counts as free, and the viewer's own live bookings show as "yours".
  */
-export async function seatMap(ctx: EngineContext, viewerId: number | null, input: unknown): Promise<SeatMap> {
+export async function seatMap(
+  ctx: EngineContext,
+  viewerId: number | null,
+  input: unknown,
+): Promise<SeatMap> {
   const req = parse(seatMapRequestSchema, input);
   const route = await ctx.catalog.route(req.runId);
   if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
   const { from, to } = resolveSegment(route, req.from, req.to);
-  const rows = await query<{ id: string; version: string; state: 'free' | 'held' | 'booked'; mine: boolean }>(
+  const rows = await query<{
+    id: string;
+    version: string;
+    state: 'free' | 'held' | 'booked';
+    mine: boolean;
+  }>(
     ctx.em(),
     `select s.id, s.version,
             case when bool_or(b.status = 'confirmed') then 'booked'
@@ -47,5 +56,10 @@ export async function seatMap(ctx: EngineContext, viewerId: number | null, input
     })
     .sort((a, b) => a.position - b.position || a.number - b.number)
     .map(({ position: _p, ...seat }) => seat);
-  return { runId: req.runId, from: { seq: from.seq, code: from.code }, to: { seq: to.seq, code: to.code }, seats };
+  return {
+    runId: req.runId,
+    from: { seq: from.seq, code: from.code },
+    to: { seq: to.seq, code: to.code },
+    seats,
+  };
 }

@@ -17,7 +17,10 @@ export function resolveSegment(route: RunRoute, fromCode: string, toCode: string
     );
   }
   if (from.seq >= to.seq) {
-    throw new DomainError('VALIDATION', `Train ${route.trainNumber} reaches ${toCode} before ${fromCode}.`);
+    throw new DomainError(
+      'VALIDATION',
+      `Train ${route.trainNumber} reaches ${toCode} before ${fromCode}.`,
+    );
   }
   return { from, to };
 }

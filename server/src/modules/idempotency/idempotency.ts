@@ -7,9 +7,7 @@ import { query } from '../../common/sql.ts';
 export type Outcome<T> = Ack<T>;
 
 export type Claim<T> =
-  | { kind: 'new' }
-  | { kind: 'replay'; outcome: Outcome<T> }
-  | { kind: 'in_progress' };
+  { kind: 'new' } | { kind: 'replay'; outcome: Outcome<T> } | { kind: 'in_progress' };
 
 /** Stable hash of a request (key excluded), to tell a retry from a different request. */
 export function requestHash(operation: string, request: Record<string, unknown>): string {
@@ -47,7 +45,12 @@ export async function claimKey<T>(
     [userId, key, operation, hash],
   );
   if (inserted.length > 0) return { kind: 'new' };
-  const [row] = await query<{ operation: string; request_hash: string; status: string; response: Outcome<T> | null }>(
+  const [row] = await query<{
+    operation: string;
+    request_hash: string;
+    status: string;
+    response: Outcome<T> | null;
+  }>(
     em,
     `select operation, request_hash, status, response from idempotency_keys where user_id = ? and key = ?`,
     [userId, key],

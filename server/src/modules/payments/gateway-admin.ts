@@ -13,13 +13,20 @@ export const gatewaySettingsSchema = z
   })
   .strict();
 
-export async function getGatewaySettings(ctx: EngineContext, actor: Actor): Promise<GatewaySettingsView> {
+export async function getGatewaySettings(
+  ctx: EngineContext,
+  actor: Actor,
+): Promise<GatewaySettingsView> {
   assertAdmin(actor);
   return ctx.gateway.settings();
 }
 
 /** An admin tunes the simulated gateway at run time; every node reads the same row. */
-export async function setGatewaySettings(ctx: EngineContext, actor: Actor, input: unknown): Promise<GatewaySettingsView> {
+export async function setGatewaySettings(
+  ctx: EngineContext,
+  actor: Actor,
+  input: unknown,
+): Promise<GatewaySettingsView> {
   assertAdmin(actor);
   const patch = parse(gatewaySettingsSchema, input);
   const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));

@@ -72,7 +72,9 @@ export class SimulatedGateway {
   async charge(key: string, amountPaise: number): Promise<GatewayResult> {
     const s = await this.settings();
     const declined = Math.random() < s.failureRate;
-    return this.withTimeout(key, s, () => this.settle(key, 'charge', amountPaise, declined ? 'declined' : 'succeeded'));
+    return this.withTimeout(key, s, () =>
+      this.settle(key, 'charge', amountPaise, declined ? 'declined' : 'succeeded'),
+    );
   }
 
   /** Refunds once per key. Refunds of a captured charge are not declined. */

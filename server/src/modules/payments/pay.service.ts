@@ -7,7 +7,13 @@ import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
 import { assertOwner, lockBooking, setStatus } from '../booking/booking-locks.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
-import { claimKey, completeKey, failure, requestHash, type Outcome } from '../idempotency/idempotency.ts';
+import {
+  claimKey,
+  completeKey,
+  failure,
+  requestHash,
+  type Outcome,
+} from '../idempotency/idempotency.ts';
 import { GatewayTimeout } from './gateway.ts';
 import { settlePayment } from './payment-outcome.ts';
 import { completeRefund } from './refund.service.ts';
@@ -21,12 +27,22 @@ type PayOutcome = Outcome<{ bookingId: number }>;
  * lock open while the gateway works (invariant 5). The result of a key is the booking as it is
  * when the answer is read.
  */
-export async function payBooking(ctx: EngineContext, actor: Actor & { userId: number }, input: unknown) {
+export async function payBooking(
+  ctx: EngineContext,
+  actor: Actor & { userId: number },
+  input: unknown,
+) {
   const req = parse(payRequestSchema, input);
   const hash = requestHash('pay', req);
 
   const started = await ctx.em().transactional(async (em) => {
-    const claim = await claimKey<{ bookingId: number }>(em, actor.userId, req.idempotencyKey, 'pay', hash);
+    const claim = await claimKey<{ bookingId: number }>(
+      em,
+      actor.userId,
+      req.idempotencyKey,
+      'pay',
+      hash,
+    );
     if (claim.kind !== 'new') return claim;
     const booking = await lockBooking(em, req.bookingId);
     try {
@@ -45,13 +61,36 @@ export async function payBooking(ctx: EngineContext, actor: Actor & { userId: nu
       [booking!.id, actor.userId, req.idempotencyKey, booking!.farePaise],
     );
     // While paying, the seats are kept until the hold's end plus the gateway's timeout.
-    await setStatus(em, booking!.id, 'paying', `, hold_until = expires_at + make_interval(secs => ${settings.timeoutMs / 1000})`);
+    await setStatus(
+      em,
+      booking!.id,
+      'paying',
+      `, hold_until = expires_at + make_interval(secs => ${settings.timeoutMs / 1000})`,
+    );
     await recordTransitions(
       em,
-      [{ actor, action: PAY_STARTED_ACTION, bookingId: booking!.id, before: { status: 'held' }, after: { status: 'paying' } }],
-      [{ event: 'booking:updated', room: rooms.user(actor.userId), payload: { bookingId: booking!.id, pnr: booking!.pnr, status: 'paying' } }],
+      [
+        {
+          actor,
+          action: PAY_STARTED_ACTION,
+          bookingId: booking!.id,
+          before: { status: 'held' },
+          after: { status: 'paying' },
+        },
+      ],
+      [
+        {
+          event: 'booking:updated',
+          room: rooms.user(actor.userId),
+          payload: { bookingId: booking!.id, pnr: booking!.pnr, status: 'paying' },
+        },
+      ],
     );
-    return { kind: 'new' as const, paymentId: Number(payment!.id), amountPaise: booking!.farePaise };
+    return {
+      kind: 'new' as const,
+      paymentId: Number(payment!.id),
+      amountPaise: booking!.farePaise,
+    };
   });
 
   if (started.kind === 'replay') return viewFor(ctx, started.outcome);
@@ -73,7 +112,9 @@ export async function payBooking(ctx: EngineContext, actor: Actor & { userId: nu
   }
   if (ctx.hooks.crashAfterCharge) throw new SimulatedCrash('after the charge');
 
-  const settled = await ctx.em().transactional((em) => settlePayment(em, actor, started.paymentId, result));
+  const settled = await ctx
+    .em()
+    .transactional((em) => settlePayment(em, actor, started.paymentId, result));
   if (settled.kind === 'refunding') await completeRefund(ctx, settled.refundId);
   const outcome = await storedOutcome(ctx, actor.userId, req.idempotencyKey);
   return viewFor(ctx, outcome ?? { ok: true, data: { bookingId: settled.bookingId } });
@@ -83,15 +124,27 @@ function assertPayable(booking: { status: string }, withinExpiry: boolean) {
   switch (booking.status) {
     case 'held':
       if (withinExpiry) return;
-      throw new DomainError('HOLD_EXPIRED', 'This hold has expired; the seats are no longer kept for you.');
+      throw new DomainError(
+        'HOLD_EXPIRED',
+        'This hold has expired; the seats are no longer kept for you.',
+      );
     case 'paying':
-      throw new DomainError('PAYMENT_PENDING', 'A payment for this booking is already in progress.');
+      throw new DomainError(
+        'PAYMENT_PENDING',
+        'A payment for this booking is already in progress.',
+      );
     case 'confirmed':
       throw new DomainError('INVALID_STATE', 'This booking is already paid.');
     case 'expired':
-      throw new DomainError('HOLD_EXPIRED', 'This hold has expired; the seats are no longer kept for you.');
+      throw new DomainError(
+        'HOLD_EXPIRED',
+        'This hold has expired; the seats are no longer kept for you.',
+      );
     default:
-      throw new DomainError('INVALID_STATE', `This booking is ${booking.status} and cannot be paid.`);
+      throw new DomainError(
+        'INVALID_STATE',
+        `This booking is ${booking.status} and cannot be paid.`,
+      );
   }
 }
 

@@ -29,10 +29,19 @@ export async function settlePayment(
   paymentId: number,
   result: GatewayResult,
 ): Promise<PaymentSettlement> {
-  const [found] = await query<{ booking_id: string }>(em, `select booking_id from payments where id = ?`, [paymentId]);
+  const [found] = await query<{ booking_id: string }>(
+    em,
+    `select booking_id from payments where id = ?`,
+    [paymentId],
+  );
   if (!found) throw new Error(`payment ${paymentId} vanished`);
   const booking = await lockBooking(em, Number(found.booking_id));
-  const [payment] = await query<{ status: string; amount_paise: number; user_id: string; idempotency_key: string }>(
+  const [payment] = await query<{
+    status: string;
+    amount_paise: number;
+    user_id: string;
+    idempotency_key: string;
+  }>(
     em,
     `select status, amount_paise, user_id, idempotency_key from payments where id = ? for update`,
     [paymentId],
@@ -57,10 +66,21 @@ export async function settlePayment(
     await setStatus(em, booking.id, 'confirmed');
     await recordTransitions(
       em,
-      [{ actor, action: PAY_CONFIRMED_ACTION, bookingId: booking.id, before: { status: 'paying' }, after: { status: 'confirmed' } }],
+      [
+        {
+          actor,
+          action: PAY_CONFIRMED_ACTION,
+          bookingId: booking.id,
+          before: { status: 'paying' },
+          after: { status: 'confirmed' },
+        },
+      ],
       [notify('confirmed')],
     );
-    await finishKey(em, userId, payment.idempotency_key, { ok: true, data: { bookingId: booking.id } });
+    await finishKey(em, userId, payment.idempotency_key, {
+      ok: true,
+      data: { bookingId: booking.id },
+    });
     return { kind: 'confirmed', bookingId: booking.id };
   }
 
@@ -74,10 +94,21 @@ export async function settlePayment(
     );
     await recordTransitions(
       em,
-      [{ actor, action: REFUND_STARTED_ACTION, bookingId: booking.id, before: { refund: null }, after: { refund: 'pending', reason: 'late_charge' } }],
+      [
+        {
+          actor,
+          action: REFUND_STARTED_ACTION,
+          bookingId: booking.id,
+          before: { refund: null },
+          after: { refund: 'pending', reason: 'late_charge' },
+        },
+      ],
       [notify(booking.status)],
     );
-    const err = new DomainError('HOLD_EXPIRED', 'Your hold ended before the payment arrived; it is being refunded.');
+    const err = new DomainError(
+      'HOLD_EXPIRED',
+      'Your hold ended before the payment arrived; it is being refunded.',
+    );
     await finishKey(em, userId, payment.idempotency_key, { ok: false, error: err.toAck() });
     return { kind: 'refunding', bookingId: booking.id, refundId: Number(refund!.id) };
   }
@@ -87,7 +118,15 @@ export async function settlePayment(
     await setStatus(em, booking.id, 'held', ', hold_until = expires_at');
     await recordTransitions(
       em,
-      [{ actor, action: PAY_DECLINED_ACTION, bookingId: booking.id, before: { status: 'paying' }, after: { status: 'held' } }],
+      [
+        {
+          actor,
+          action: PAY_DECLINED_ACTION,
+          bookingId: booking.id,
+          before: { status: 'paying' },
+          after: { status: 'held' },
+        },
+      ],
       [notify('held')],
     );
   }
@@ -100,6 +139,11 @@ export async function settlePayment(
 }
 
 /** Completes the pay request's idempotency key with its final outcome. */
-async function finishKey(em: Em, userId: number, key: string, outcome: Ack<{ bookingId: number } | BookingView>) {
+async function finishKey(
+  em: Em,
+  userId: number,
+  key: string,
+  outcome: Ack<{ bookingId: number } | BookingView>,
+) {
   await completeKey(em, userId, key, outcome);
 }

@@ -5,12 +5,25 @@ import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
 import { recordTransitions, systemActor, type Actor } from '../audit/transition-writer.ts';
-import { assertOwner, freeSeats, lockBookingAndSeats, setStatus, type LockedBooking } from '../booking/booking-locks.ts';
+import {
+  assertOwner,
+  freeSeats,
+  lockBookingAndSeats,
+  setStatus,
+  type LockedBooking,
+} from '../booking/booking-locks.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
 import { releaseLocked } from '../booking/release.service.ts';
 import { bumpSeats, seatsChanged } from '../booking/seat-changes.ts';
 import { departureAt } from '../catalog/route-cache.ts';
-import { claimKey, completeKey, failure, requestHash, unwrap, type Outcome } from '../idempotency/idempotency.ts';
+import {
+  claimKey,
+  completeKey,
+  failure,
+  requestHash,
+  unwrap,
+  type Outcome,
+} from '../idempotency/idempotency.ts';
 import { GatewayTimeout } from './gateway.ts';
 
 export const CANCEL_ACTION = 'CANCEL';
@@ -23,17 +36,34 @@ type CancelOutcome = Outcome<{ bookingId: number; refundId: number | null }>;
  * (seats freed and refund recorded in one transaction, then the gateway, then the result).
  * Cancelling twice refunds once: the key replays, and a cancelled booking stays as it is.
  */
-export async function cancelBooking(ctx: EngineContext, actor: Actor & { userId: number }, input: unknown): Promise<BookingView> {
+export async function cancelBooking(
+  ctx: EngineContext,
+  actor: Actor & { userId: number },
+  input: unknown,
+): Promise<BookingView> {
   const req = parse(cancelRequestSchema, input);
   const hash = requestHash('cancel', req);
   const outcome = await ctx.em().transactional(async (em): Promise<CancelOutcome> => {
-    const claim = await claimKey<{ bookingId: number; refundId: number | null }>(em, actor.userId, req.idempotencyKey, 'cancel', hash);
+    const claim = await claimKey<{ bookingId: number; refundId: number | null }>(
+      em,
+      actor.userId,
+      req.idempotencyKey,
+      'cancel',
+      hash,
+    );
     if (claim.kind === 'replay') return claim.outcome;
-    if (claim.kind === 'in_progress') throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'This cancellation is still being processed.');
+    if (claim.kind === 'in_progress')
+      throw new DomainError(
+        'IDEMPOTENCY_IN_PROGRESS',
+        'This cancellation is still being processed.',
+      );
     let result: CancelOutcome;
     try {
       const booking = assertOwner(await lockBookingAndSeats(em, req.bookingId), actor);
-      result = { ok: true, data: { bookingId: booking.id, refundId: await cancelLocked(ctx, em, actor, booking) } };
+      result = {
+        ok: true,
+        data: { bookingId: booking.id, refundId: await cancelLocked(ctx, em, actor, booking) },
+      };
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       result = failure(err);
@@ -50,14 +80,22 @@ export async function cancelBooking(ctx: EngineContext, actor: Actor & { userId:
 }
 
 /** Returns the id of the refund to complete, or null when no money moves. */
-async function cancelLocked(ctx: EngineContext, em: Em, actor: Actor, booking: LockedBooking): Promise<number | null> {
+async function cancelLocked(
+  ctx: EngineContext,
+  em: Em,
+  actor: Actor,
+  booking: LockedBooking,
+): Promise<number | null> {
   if (booking.status === 'held') {
     await releaseLocked(em, actor, booking);
     return null;
   }
   if (booking.status === 'cancelled' || booking.status === 'released') return null;
   if (booking.status !== 'confirmed') {
-    const reason = booking.status === 'paying' ? 'A payment for this booking is in progress.' : 'This booking has already ended.';
+    const reason =
+      booking.status === 'paying'
+        ? 'A payment for this booking is in progress.'
+        : 'This booking has already ended.';
     throw new DomainError('INVALID_STATE', reason);
   }
   await assertRefundWindow(ctx, booking);
@@ -78,10 +116,22 @@ async function cancelLocked(ctx: EngineContext, em: Em, actor: Actor, booking: L
   );
   await recordTransitions(
     em,
-    [{ actor, action: CANCEL_ACTION, bookingId: booking.id, before: { status: 'confirmed' }, after: { status: 'cancelled', refund: 'pending' } }],
+    [
+      {
+        actor,
+        action: CANCEL_ACTION,
+        bookingId: booking.id,
+        before: { status: 'confirmed' },
+        after: { status: 'cancelled', refund: 'pending' },
+      },
+    ],
     [
       seatsChanged(booking.runId, deltas),
-      { event: 'booking:updated', room: rooms.user(booking.userId), payload: { bookingId: booking.id, pnr: booking.pnr, status: 'cancelled' } },
+      {
+        event: 'booking:updated',
+        room: rooms.user(booking.userId),
+        payload: { bookingId: booking.id, pnr: booking.pnr, status: 'cancelled' },
+      },
     ],
   );
   return Number(refund!.id);
@@ -92,7 +142,8 @@ async function assertRefundWindow(ctx: EngineContext, booking: LockedBooking) {
   const route = await ctx.catalog.route(booking.runId);
   const boarding = route?.stops.find((s) => s.seq === booking.fromSeq);
   if (!route || !boarding) throw new Error(`run ${booking.runId} lost its route`);
-  const closesAt = departureAt(route, boarding).getTime() - ctx.config.CANCEL_CUTOFF_MINUTES * 60_000;
+  const closesAt =
+    departureAt(route, boarding).getTime() - ctx.config.CANCEL_CUTOFF_MINUTES * 60_000;
   if (Date.now() >= closesAt) {
     throw new DomainError(
       'CANCELLATION_CLOSED',
@@ -127,14 +178,29 @@ export async function completeRefund(ctx: EngineContext, refundId: number): Prom
       [refundId],
     );
     if (!row || row.status !== 'pending') return;
-    await query(em, `update refunds set status = 'succeeded', gateway_ref = ?, updated_at = now() where id = ?`, [
-      result.reference,
-      refundId,
-    ]);
+    await query(
+      em,
+      `update refunds set status = 'succeeded', gateway_ref = ?, updated_at = now() where id = ?`,
+      [result.reference, refundId],
+    );
     await recordTransitions(
       em,
-      [{ actor: systemActor, action: REFUND_SUCCEEDED_ACTION, bookingId: Number(row.booking_id), before: { refund: 'pending' }, after: { refund: 'succeeded' } }],
-      [{ event: 'booking:updated', room: rooms.user(Number(row.user_id)), payload: { bookingId: Number(row.booking_id), pnr: row.pnr, refund: 'succeeded' } }],
+      [
+        {
+          actor: systemActor,
+          action: REFUND_SUCCEEDED_ACTION,
+          bookingId: Number(row.booking_id),
+          before: { refund: 'pending' },
+          after: { refund: 'succeeded' },
+        },
+      ],
+      [
+        {
+          event: 'booking:updated',
+          room: rooms.user(Number(row.user_id)),
+          payload: { bookingId: Number(row.booking_id), pnr: row.pnr, refund: 'succeeded' },
+        },
+      ],
     );
   });
 }
