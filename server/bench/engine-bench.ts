@@ -114,16 +114,30 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (done ??= fn());
 }
 
-/** Statements one engine hold sends (knex reports each, BEGIN and COMMIT included). */
+type QueryFn = (this: unknown, text: unknown, ...rest: unknown[]) => unknown;
+
+/**
+ * Statements one engine hold sends, BEGIN and COMMIT included: the driver's `query` of the pool's
+ * connections is wrapped for the duration of one hold (the engine talks to the driver directly).
+ */
 async function engineStatementsPerHold(orm: MikroORM, engine: Engine, f: BenchFixture, i: number) {
   const seen: string[] = [];
-  const knex = orm.em.getKnex();
-  const onQuery = (q: { sql: string }) => seen.push(q.sql.replace(/\s+/g, ' ').trim().slice(0, 60));
-  knex.on('query', onQuery);
+  const client = orm.em.getKnex().client as {
+    acquireConnection(): Promise<object>;
+    releaseConnection(c: object): Promise<void>;
+  };
+  const conn = await client.acquireConnection();
+  const proto = Object.getPrototypeOf(conn) as { query: QueryFn };
+  await client.releaseConnection(conn);
+  const original = proto.query;
+  proto.query = function (text, ...rest) {
+    if (typeof text === 'string') seen.push(text.replace(/\s+/g, ' ').trim().slice(0, 60));
+    return original.call(this, text, ...rest);
+  };
   try {
     await engineHold(engine, f, 'count')(i);
   } finally {
-    knex.off('query', onQuery);
+    proto.query = original;
   }
   return seen;
 }

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config/env.ts';
 import type { Logger } from './common/logger.ts';
-import type { Em } from './common/sql.ts';
+import type { Em, SqlTx } from './common/sql.ts';
 import type { CatalogCache } from './modules/catalog/route-cache.ts';
 import type { SimulatedGateway } from './modules/payments/gateway.ts';
 
@@ -25,8 +25,10 @@ export interface EngineContext {
   catalog: CatalogCache;
   gateway: SimulatedGateway;
   hooks: TestHooks;
-  /** A fresh EntityManager for one request or job run. */
+  /** A fresh EntityManager for one request or job run (reads outside a transaction). */
   em(): Em;
+  /** Runs `work` in one short transaction; see common/sql.ts. */
+  tx<T>(work: (tx: SqlTx) => Promise<T>): Promise<T>;
 }
 
 /** Thrown where a test hook simulates a crash. */

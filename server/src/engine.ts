@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config/env.ts';
 import type { Logger } from './common/logger.ts';
+import { transaction } from './common/sql.ts';
 import type { EngineContext, TestHooks } from './engine-context.ts';
 import { sweepExpiredHolds } from './jobs/expiry-sweeper.ts';
 import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
@@ -39,6 +40,7 @@ export function createEngine(deps: EngineDeps) {
     log: deps.log,
     hooks: deps.hooks ?? {},
     em,
+    tx: (work) => transaction(deps.orm, work),
     catalog: new CatalogCache(em),
     gateway: new SimulatedGateway(em),
   };

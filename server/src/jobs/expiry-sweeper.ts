@@ -22,7 +22,7 @@ export async function sweepExpiredHolds(
   if (candidates.length === 0) return 0;
   const candidateIds = candidates.map((c) => Number(c.id));
 
-  return ctx.em().transactional(async (em) => {
+  return ctx.tx(async (em) => {
     const rows = await query<{ booking_id: string; seat_id: string }>(
       em,
       `select booking_id, seat_id from booking_seats where booking_id = any(?) and active`,

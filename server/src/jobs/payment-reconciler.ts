@@ -33,9 +33,7 @@ export async function reconcilePending(
     const paymentId = Number(id);
     const key = `charge-${paymentId}`;
     const result = (await ctx.gateway.lookup(key)) ?? (await ctx.gateway.voidKey(key));
-    const settled = await ctx
-      .em()
-      .transactional((em) => settlePayment(em, systemActor, paymentId, result));
+    const settled = await ctx.tx((em) => settlePayment(em, systemActor, paymentId, result));
     if (settled.kind !== 'already_settled') settledPayments++;
     if (settled.kind === 'refunding') await completeRefund(ctx, settled.refundId);
   }

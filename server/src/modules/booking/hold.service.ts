@@ -67,9 +67,7 @@ export async function holdSeats(
   let extraSeats: number[] = [];
   for (let attempt = 0; ; attempt++) {
     try {
-      const outcome = await ctx
-        .em()
-        .transactional((em) => holdTx(ctx, em, actor, prepared, extraSeats));
+      const outcome = await ctx.tx((em) => holdTx(ctx, em, actor, prepared, extraSeats));
       return unwrap(outcome);
     } catch (err) {
       if (err instanceof NeedMoreSeats && attempt < 3) {
@@ -309,7 +307,7 @@ async function recordFailure(
   p: PreparedHold,
   err: DomainError,
 ): Promise<Outcome<BookingView>> {
-  return ctx.em().transactional(async (em) => {
+  return ctx.tx(async (em) => {
     const claim = await claimKey<BookingView>(em, userId, p.req.idempotencyKey, 'hold', p.hash);
     if (claim.kind === 'replay') return claim.outcome;
     return settle(em, userId, p.req.idempotencyKey, failure(err));

@@ -23,7 +23,7 @@ export async function releaseHold(
   input: unknown,
 ): Promise<BookingView> {
   const { bookingId } = parse(releaseRequestSchema, input);
-  await ctx.em().transactional(async (em) => {
+  await ctx.tx(async (em) => {
     const booking = assertOwner(await lockBookingAndSeats(em, bookingId), actor);
     if (booking.status === 'released') return;
     await releaseLocked(em, actor, booking);

@@ -35,7 +35,7 @@ export async function payBooking(
   const req = parse(payRequestSchema, input);
   const hash = requestHash('pay', req);
 
-  const started = await ctx.em().transactional(async (em) => {
+  const started = await ctx.tx(async (em) => {
     const claim = await claimKey<{ bookingId: number }>(
       em,
       actor.userId,
@@ -112,9 +112,7 @@ export async function payBooking(
   }
   if (ctx.hooks.crashAfterCharge) throw new SimulatedCrash('after the charge');
 
-  const settled = await ctx
-    .em()
-    .transactional((em) => settlePayment(em, actor, started.paymentId, result));
+  const settled = await ctx.tx((em) => settlePayment(em, actor, started.paymentId, result));
   if (settled.kind === 'refunding') await completeRefund(ctx, settled.refundId);
   const outcome = await storedOutcome(ctx, actor.userId, req.idempotencyKey);
   return viewFor(ctx, outcome ?? { ok: true, data: { bookingId: settled.bookingId } });

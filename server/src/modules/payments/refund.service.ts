@@ -43,7 +43,7 @@ export async function cancelBooking(
 ): Promise<BookingView> {
   const req = parse(cancelRequestSchema, input);
   const hash = requestHash('cancel', req);
-  const outcome = await ctx.em().transactional(async (em): Promise<CancelOutcome> => {
+  const outcome = await ctx.tx(async (em): Promise<CancelOutcome> => {
     const claim = await claimKey<{ bookingId: number; refundId: number | null }>(
       em,
       actor.userId,
@@ -170,7 +170,7 @@ export async function completeRefund(ctx: EngineContext, refundId: number): Prom
     if (err instanceof GatewayTimeout) return; // the reconciler finishes it
     throw err;
   }
-  await ctx.em().transactional(async (em) => {
+  await ctx.tx(async (em) => {
     const [row] = await query<{ booking_id: string; user_id: string; pnr: string; status: string }>(
       em,
       `select r.booking_id, b.user_id, b.pnr, r.status from refunds r join bookings b on b.id = r.booking_id
