@@ -66,6 +66,7 @@ describe('cancelling and refunding', () => {
       booking.id,
     ]);
     expect(refunds.rows[0].count).toBe('1');
+    await db.assertIntegrity();
     const charges = await db.pool.query(
       `select count(*) from gateway_charges where kind = 'refund' and idempotency_key = any(select 'refund-' || id from refunds where booking_id = $1)`,
       [booking.id],

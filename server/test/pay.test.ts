@@ -144,6 +144,7 @@ describe('paying for a hold', () => {
     expect(refundRow.rows).toHaveLength(1);
     expect((await cancelling).refund).toEqual({ status: 'succeeded', amountPaise: held.farePaise });
     await gateway({ latencyMs: 20, timeoutMs: 2000 });
+    await db.assertIntegrity();
   });
 
   it('a payment left pending by a crash after the charge is completed by the reconciler', async () => {
