@@ -25,9 +25,10 @@ export default async function setup(project: TestProject) {
   let serverUrl = process.env.TEST_DATABASE_URL;
   let stop = () => Promise.resolve();
   if (!serverUrl) {
-    const dataDir = path.join(defaultDataDir, 'test');
-    fs.rmSync(dataDir, { recursive: true, force: true });
     const port = Number(process.env.TEST_PG_PORT ?? 54339);
+    // One directory per port, so two test runs on different ports never share files.
+    const dataDir = path.join(defaultDataDir, `test-${port}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
     const handle = await startEmbeddedPostgres(dataDir, port, log);
     serverUrl = handle.url;
     stop = handle.stop;
