@@ -8,7 +8,8 @@ import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
 import { reconcilePending } from './jobs/payment-reconciler.ts';
 import { adminStats, auditTrail, runOccupancy } from './modules/admin/admin.service.ts';
 import type { Actor } from './modules/audit/transition-writer.ts';
-import { bookingByPnr, myBookings } from './modules/booking/booking-queries.ts';
+import { bookingByPnr, myBookings, pnrStatus } from './modules/booking/booking-queries.ts';
+import { stationsByPrefix } from './modules/catalog/stations.service.ts';
 import { holdSeats } from './modules/booking/hold.service.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
 import { CatalogCache } from './modules/catalog/route-cache.ts';
@@ -56,6 +57,8 @@ export function createEngine(deps: EngineDeps) {
     search: (input: unknown) => searchRuns(ctx, input),
     myBookings: (actor: UserActor) => myBookings(ctx, actor),
     bookingByPnr: (actor: Actor, pnr: unknown) => bookingByPnr(ctx, actor, pnr),
+    pnrStatus: (pnr: unknown) => pnrStatus(ctx, pnr),
+    stations: (prefix: unknown) => stationsByPrefix(ctx, prefix),
     adminStats: (actor: Actor) => adminStats(ctx, actor),
     runOccupancy: (actor: Actor, input?: unknown) => runOccupancy(ctx, actor, input),
     auditTrail: (actor: Actor, input?: unknown) => auditTrail(ctx, actor, input),

@@ -2,9 +2,9 @@ import { loadConfig, ConfigError } from './config/env.ts';
 import { createLogger } from './common/logger.ts';
 import { openDatabase } from './db/database.ts';
 import { seedDatabase } from './db/seeders/seed.ts';
-import { createEngine } from './engine.ts';
+import { createApp } from './app.ts';
 
-/** Composition root: configuration, database, engine and its background jobs. */
+/** Composition root: configuration, database, then one Berth node listening on PORT. */
 async function main() {
   let config;
   try {
@@ -24,20 +24,16 @@ async function main() {
     await db.orm.em.getConnection().execute('analyze');
     log.info(summary, 'catalog seeded');
   }
-  const engine = createEngine({ orm: db.orm, config, log });
-  await engine.init();
-  engine.startJobs();
-  log.info(
-    { database: db.embedded ? 'embedded' : 'DATABASE_URL', holdSeconds: config.HOLD_SECONDS },
-    'Berth booking engine running (expiry sweeper and payment reconciler started)',
-  );
+  const app = createApp({ orm: db.orm, config, log });
+  if (app.transport.tried.length > 0) log.info({ tried: app.transport.tried }, 'transport probe');
+  await app.listen(config.PORT);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await engine.stop();
+    await app.close();
     await db.close();
     process.exit(0);
   };

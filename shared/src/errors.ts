@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Stable error codes: clients branch on these, so they never change meaning. */
 export const ERROR_CODES = [
   'VALIDATION',
@@ -19,12 +21,19 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface AckError {
-  code: ErrorCode;
-  message: string;
+export const ackErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
   /** Machine-readable extras, e.g. `{ seatIds }` for SEAT_TAKEN. Never internal details. */
-  details?: Record<string, unknown>;
-}
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type AckError = z.infer<typeof ackErrorSchema>;
 
-/** Every command's acknowledgement. */
+/** Every command's acknowledgement: `{ ok: true, data }` or `{ ok: false, error }`. */
+export function ackSchema<T extends z.ZodType>(data: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), data }),
+    z.object({ ok: z.literal(false), error: ackErrorSchema }),
+  ]);
+}
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };

@@ -5,3 +5,6 @@ export * from './schemas/booking.ts';
 export * from './schemas/seats.ts';
 export * from './schemas/search.ts';
 export * from './rooms.ts';
+export * from './schemas/realtime.ts';
+export * from './events.ts';
+export * from './schemas/auth.ts';

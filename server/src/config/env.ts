@@ -30,6 +30,28 @@ const envSchema = z.object({
   /** Time zone in which a search date is read (the stations' local time). */
   BERTH_TIMEZONE: z.string().min(1).default('Asia/Kolkata'),
   SEED_ON_START: bool.default(true),
+  /** `auto`: uWebSockets.js when a build loads natively here, else Node's HTTP server. */
+  BERTH_TRANSPORT: z.enum(['auto', 'uws', 'node']).default('auto'),
+  /** This node's name in logs and /api/health; default host-pid-port. */
+  NODE_ID: z.string().min(1).max(64).optional(),
+  /** Extra browser origins allowed to open sockets (comma-separated); same-origin and localhost always are. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  MAX_SOCKETS_PER_USER: int(1, 1000).default(20),
+  OUTBOX_RELAY_INTERVAL_MS: int(5, 10_000).default(50),
+  DIGEST_INTERVAL_MS: int(200, 600_000).default(5000),
+  /** Access tokens are short-lived JWTs; refresh tokens rotate. */
+  ACCESS_TOKEN_TTL_SECONDS: int(10, 86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+  /** Secret for access tokens; unset: one generated once and kept in the database for all nodes. */
+  JWT_SECRET: z.string().min(32).optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -1,5 +1,6 @@
 // The entity list for MikroORM. Listed explicitly (no folder discovery) so nothing with side
 // effects is ever imported by discovery.
+import { RefreshToken } from '../modules/auth/refresh-token.entity.ts';
 import { User } from '../modules/auth/user.entity.ts';
 import { AuditEntry, OutboxEvent } from '../modules/audit/audit.entities.ts';
 import { Booking, BookingSeat } from '../modules/booking/booking.entities.ts';
@@ -22,6 +23,7 @@ import {
 
 export const entities = [
   User,
+  RefreshToken,
   Station,
   TravelClass,
   Train,

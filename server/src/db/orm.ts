@@ -3,10 +3,14 @@ import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { entities } from './entities.ts';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.ts';
+import { Migration20261123010000_auth } from './migrations/Migration20261123010000_auth.ts';
+import { Migration20261123020000_realtime } from './migrations/Migration20261123020000_realtime.ts';
 
 /** Every migration, in order. Listed explicitly so tsx, vitest and tsc all see the same set. */
 export const migrationsList = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+  { name: 'Migration20261123010000_auth', class: Migration20261123010000_auth },
+  { name: 'Migration20261123020000_realtime', class: Migration20261123020000_realtime },
 ];
 
 export interface OrmOptions {

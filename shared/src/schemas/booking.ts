@@ -54,40 +54,45 @@ export const BOOKING_STATUSES = [
 ] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
-export interface BookedSeat {
-  seatId: number;
-  coach: string;
-  number: number;
-  berth: string;
-  label: string;
-  passengerName: string;
-  passengerAge: number;
-  berthPreference: string | null;
-}
+export const bookedSeatSchema = z.object({
+  seatId: z.number(),
+  coach: z.string(),
+  number: z.number(),
+  berth: z.string(),
+  label: z.string(),
+  passengerName: z.string(),
+  passengerAge: z.number(),
+  berthPreference: z.string().nullable(),
+});
+export type BookedSeat = z.infer<typeof bookedSeatSchema>;
 
-export interface RefundView {
-  status: 'pending' | 'succeeded' | 'failed';
-  amountPaise: number;
-}
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+
+export const refundViewSchema = z.object({
+  status: z.enum(REFUND_STATUSES),
+  amountPaise: z.number(),
+});
+export type RefundView = z.infer<typeof refundViewSchema>;
 
 /** A booking as its owner (or an admin) sees it. */
-export interface BookingView {
-  id: number;
-  pnr: string;
-  runId: number;
-  trainNumber: string;
-  trainName: string;
-  serviceDate: string;
-  from: { seq: number; code: string; departsAt: string };
-  to: { seq: number; code: string; arrivesAt: string };
-  classCode: string;
-  status: BookingStatus;
+export const bookingViewSchema = z.object({
+  id: z.number(),
+  pnr: z.string(),
+  runId: z.number(),
+  trainNumber: z.string(),
+  trainName: z.string(),
+  serviceDate: z.string(),
+  from: z.object({ seq: z.number(), code: z.string(), departsAt: z.string() }),
+  to: z.object({ seq: z.number(), code: z.string(), arrivesAt: z.string() }),
+  classCode: z.string(),
+  status: z.enum(BOOKING_STATUSES),
   /** When an unpaid hold lapses (ISO). */
-  expiresAt: string;
+  expiresAt: z.string(),
   /** The server's clock when this view was made, so a client can correct its own. */
-  serverNow: string;
-  farePaise: number;
-  seats: BookedSeat[];
-  refund: RefundView | null;
-  createdAt: string;
-}
+  serverNow: z.string(),
+  farePaise: z.number(),
+  seats: z.array(bookedSeatSchema),
+  refund: refundViewSchema.nullable(),
+  createdAt: z.string(),
+});
+export type BookingView = z.infer<typeof bookingViewSchema>;

@@ -10,21 +10,23 @@ export const searchRequestSchema = z
   .strict();
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
 
-export interface ClassAvailability {
-  classCode: string;
-  className: string;
-  capacity: number;
-  free: number;
-  farePaise: number;
-}
+export const classAvailabilitySchema = z.object({
+  classCode: z.string(),
+  className: z.string(),
+  capacity: z.number(),
+  free: z.number(),
+  farePaise: z.number(),
+});
+export type ClassAvailability = z.infer<typeof classAvailabilitySchema>;
 
-export interface SearchResult {
-  runId: number;
-  trainNumber: string;
-  trainName: string;
-  serviceDate: string;
-  from: { seq: number; code: string; name: string; departsAt: string };
-  to: { seq: number; code: string; name: string; arrivesAt: string };
-  durationMinutes: number;
-  classes: ClassAvailability[];
-}
+export const searchResultSchema = z.object({
+  runId: z.number(),
+  trainNumber: z.string(),
+  trainName: z.string(),
+  serviceDate: z.string(),
+  from: z.object({ seq: z.number(), code: z.string(), name: z.string(), departsAt: z.string() }),
+  to: z.object({ seq: z.number(), code: z.string(), name: z.string(), arrivesAt: z.string() }),
+  durationMinutes: z.number(),
+  classes: z.array(classAvailabilitySchema),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;

@@ -6,18 +6,20 @@ export const OCCUPANCY_STATES = ['held', 'booked'] as const;
 export type OccupancyState = (typeof OCCUPANCY_STATES)[number];
 
 /** One taken stretch of a seat: stops `from` (inclusive) to `to` (exclusive), by route seq. */
-export interface OccupancySpan {
-  from: number;
-  to: number;
-  state: OccupancyState;
-}
+export const occupancySpanSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  state: z.enum(OCCUPANCY_STATES),
+});
+export type OccupancySpan = z.infer<typeof occupancySpanSchema>;
 
 /** A seat's whole occupancy along the route at `version`; clients derive their segment's state. */
-export interface SeatDelta {
-  seatId: number;
-  version: number;
-  occupancy: OccupancySpan[];
-}
+export const seatDeltaSchema = z.object({
+  seatId: z.number(),
+  version: z.number(),
+  occupancy: z.array(occupancySpanSchema),
+});
+export type SeatDelta = z.infer<typeof seatDeltaSchema>;
 
 /** The state of a seat as one viewer sees it for one segment. */
 export const SEAT_STATES = ['free', 'held', 'booked', 'yours'] as const;
@@ -28,20 +30,24 @@ export const seatMapRequestSchema = z
   .strict();
 export type SeatMapRequest = z.infer<typeof seatMapRequestSchema>;
 
-export interface SeatMapSeat {
-  seatId: number;
-  coach: string;
-  number: number;
-  berth: string;
-  label: string;
-  classCode: string;
-  version: number;
-  state: SeatState;
-}
+export const seatMapSeatSchema = z.object({
+  seatId: z.number(),
+  coach: z.string(),
+  number: z.number(),
+  berth: z.string(),
+  label: z.string(),
+  classCode: z.string(),
+  version: z.number(),
+  state: z.enum(SEAT_STATES),
+});
+export type SeatMapSeat = z.infer<typeof seatMapSeatSchema>;
 
-export interface SeatMap {
-  runId: number;
-  from: { seq: number; code: string };
-  to: { seq: number; code: string };
-  seats: SeatMapSeat[];
-}
+const stopRef = z.object({ seq: z.number(), code: z.string() });
+
+export const seatMapSchema = z.object({
+  runId: z.number(),
+  from: stopRef,
+  to: stopRef,
+  seats: z.array(seatMapSeatSchema),
+});
+export type SeatMap = z.infer<typeof seatMapSchema>;

@@ -34,3 +34,34 @@ export async function bookingByPnr(
   }
   return publicView(view);
 }
+
+export interface PnrStatus {
+  pnr: string;
+  trainNumber: string;
+  trainName: string;
+  serviceDate: string;
+  from: { code: string; departsAt: string };
+  to: { code: string; arrivesAt: string };
+  classCode: string;
+  status: BookingView['status'];
+  /** Per passenger, in order: coach and berth, never names or ages. */
+  seats: { coach: string; number: number; berth: string }[];
+}
+
+/** Anyone may check a PNR's status: the journey and seats, with no personal data. */
+export async function pnrStatus(ctx: EngineContext, input: unknown): Promise<PnrStatus> {
+  const pnr = parse(pnrSchema, input);
+  const [view] = await loadBookingViews(ctx.em(), ctx.catalog, 'b.pnr = ?', [pnr], 1);
+  if (!view) throw new DomainError('NOT_FOUND', 'No booking with that PNR was found.');
+  return {
+    pnr: view.pnr,
+    trainNumber: view.trainNumber,
+    trainName: view.trainName,
+    serviceDate: view.serviceDate,
+    from: { code: view.from.code, departsAt: view.from.departsAt },
+    to: { code: view.to.code, arrivesAt: view.to.arrivesAt },
+    classCode: view.classCode,
+    status: view.status,
+    seats: view.seats.map((s) => ({ coach: s.coach, number: s.number, berth: s.berth })),
+  };
+}

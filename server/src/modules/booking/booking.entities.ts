@@ -21,6 +21,8 @@ export const Booking = defineEntity({
     /** Seats stay taken until then: expiresAt while held, plus the gateway timeout while paying. */
     holdUntil: p.datetime(),
     farePaise: p.integer(),
+    /** When the holder was told the hold expires in a minute. */
+    expiryWarnedAt: p.datetime().nullable(),
     idempotencyKey: p.text(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),

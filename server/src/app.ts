@@ -1,0 +1,131 @@
+import os from 'node:os';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Config } from './config/env.ts';
+import type { Logger } from './common/logger.ts';
+import { query } from './common/sql.ts';
+import { createEngine } from './engine.ts';
+import type { TestHooks } from './engine-context.ts';
+import { createHttpRouter } from './http/create-router.ts';
+import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
+import { warnExpiringHolds } from './jobs/expiry-warnings.ts';
+import { createAuthService } from './modules/auth/auth.service.ts';
+import { sendDigests } from './realtime/digest.ts';
+import { createMetrics } from './realtime/metrics.ts';
+import { startOutboxRelay } from './realtime/outbox-relay.ts';
+import { createSocketServer } from './realtime/socket-server.ts';
+import { listenOn, type Listening } from './realtime/listen.ts';
+import { chooseTransport } from './realtime/uws-loader.ts';
+
+export interface AppDeps {
+  orm: MikroORM;
+  config: Config;
+  log: Logger;
+  hooks?: TestHooks;
+}
+
+/**
+ * Builds one Berth node: engine, auth, HTTP router, Socket.IO server, and the background jobs
+ * (sweeper, reconciler, outbox relay, digests, expiry warnings). Wires everything; listens only
+ * when asked.
+ */
+export function createApp(deps: AppDeps) {
+  const { orm, config, log } = deps;
+  const transport = chooseTransport(config.BERTH_TRANSPORT);
+  const nodeId = config.NODE_ID ?? `${os.hostname()}-${process.pid}-${config.PORT}`;
+  const metrics = createMetrics();
+  const engine = createEngine({ orm, config, log, hooks: deps.hooks });
+  const auth = createAuthService({ orm, config, log, jwtSecret: config.JWT_SECRET });
+  const io = createSocketServer({
+    engine,
+    auth,
+    log,
+    metrics,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
+  });
+  const startedAt = Date.now();
+
+  const health = async () => {
+    const started = performance.now();
+    const database = await query(orm.em.fork(), 'select 1')
+      .then(() => ({ state: 'up', latencyMs: Math.round(performance.now() - started) }))
+      .catch((err: unknown) => ({ state: 'down', error: (err as Error).message.split('\n')[0] }));
+    return {
+      ok: database.state === 'up',
+      nodeId,
+      transport:
+        transport.kind === 'uws'
+          ? `uWebSockets.js (${transport.build})`
+          : `node:http (${transport.reason})`,
+      adapter: 'in-memory (single node: REDIS_URL unset)',
+      database,
+      redis: { state: 'not configured' },
+      sockets: io.of('/').sockets.size,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+  };
+
+  const router = createHttpRouter({
+    engine,
+    auth,
+    log,
+    health: { health, metricsText: () => metrics.registry.metrics() },
+  });
+
+  let jobs: { stop(): Promise<void> }[] = [];
+  let listening: Listening | undefined;
+
+  return {
+    engine,
+    auth,
+    io,
+    metrics,
+    nodeId,
+    transport,
+    health,
+
+    /** Starts the background jobs and listens on `port` (0: any free port). */
+    async listen(port = config.PORT): Promise<{ port: number }> {
+      await engine.init();
+      engine.startJobs();
+      const publish = (room: string, event: string, payload: unknown) =>
+        (io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
+      const intervalJobs: IntervalJob[] = [
+        startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
+        startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),
+      ];
+      jobs = [
+        startOutboxRelay({
+          orm,
+          publish,
+          metrics,
+          log,
+          intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+        }),
+        ...intervalJobs,
+      ];
+      listening = await listenOn(transport, io, router, port);
+      log.info(
+        {
+          nodeId,
+          port: listening.port,
+          transport: transport.kind,
+          ...(transport.kind === 'uws' ? { build: transport.build } : { reason: transport.reason }),
+        },
+        `Berth node listening on http://localhost:${listening.port} (${transport.kind === 'uws' ? 'uWebSockets.js' : "Node's http"}, in-memory adapter)`,
+      );
+      return { port: listening.port };
+    },
+
+    /** Stops accepting, closes sockets, stops the jobs and the engine. Leaves the ORM open. */
+    async close() {
+      await Promise.all(jobs.map((j) => j.stop()));
+      jobs = [];
+      await listening?.close();
+      listening = undefined;
+      await engine.stop();
+    },
+  };
+}
+
+export type App = ReturnType<typeof createApp>;

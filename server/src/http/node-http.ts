@@ -1,0 +1,45 @@
+import http from 'node:http';
+import { MAX_BODY_BYTES, type Router } from './router.ts';
+import type { HttpResult } from './http-types.ts';
+
+export type Fallback = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** Node's own HTTP server in front of the router (the fallback transport). */
+export function createNodeHttpServer(router: Router, fallback: Fallback): http.Server {
+  return http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const path = url.split('?')[0]!;
+    if (!router.serves(path)) return fallback(req, res);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Keep one byte past the limit so the router can tell the body was too large.
+      if (size <= MAX_BODY_BYTES + 1) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.join(', ') : (v ?? ''),
+        ]),
+      );
+      void router
+        .handle({ method: req.method ?? 'GET', url, headers, body: Buffer.concat(chunks) })
+        .then((result) => writeNode(res, result));
+    });
+  });
+}
+
+function writeNode(res: http.ServerResponse, result: HttpResult) {
+  const isText = result.text !== undefined;
+  const payload = isText ? result.text! : JSON.stringify(result.body ?? null);
+  res.writeHead(result.status, {
+    'content-type': isText
+      ? 'text/plain; version=0.0.4; charset=utf-8'
+      : 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    ...result.headers,
+  });
+  res.end(payload);
+}

@@ -1,0 +1,123 @@
+import type { Ack } from '@berth/shared';
+import type { Logger } from '../common/logger.ts';
+import { DomainError } from '../common/errors.ts';
+import { STATUS_OF } from './error-status.ts';
+import { Reply, type HttpRequest, type HttpResult, type Route } from './http-types.ts';
+
+/** The largest JSON body a route accepts. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface RawRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export type Authenticate = (token: string) => Promise<HttpRequest['actor']>;
+
+interface CompiledRoute extends Route {
+  pattern: RegExp;
+  names: string[];
+}
+
+/**
+ * Matches a request to a route, parses its JSON body and bearer token, runs it, and turns the
+ * outcome into `{ ok: true, data }` or `{ ok: false, error: { code, message } }` with a fitting
+ * status. Unknown errors are logged and answered as INTERNAL, with nothing internal in the body.
+ */
+export class Router {
+  private readonly routes: CompiledRoute[] = [];
+
+  constructor(
+    private readonly authenticate: Authenticate,
+    private readonly log: Logger,
+  ) {}
+
+  add(...routes: Route[]): this {
+    for (const route of routes) {
+      const names: string[] = [];
+      const source = route.path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+      this.routes.push({ ...route, pattern: new RegExp(`^${source}/?$`), names });
+    }
+    return this;
+  }
+
+  /** True if some route serves this path (any method): the transports send the rest elsewhere. */
+  serves(path: string): boolean {
+    return path === '/metrics' || path.startsWith('/api/') || path === '/api';
+  }
+
+  async handle(raw: RawRequest): Promise<HttpResult> {
+    try {
+      return await this.dispatch(raw);
+    } catch (err) {
+      if (err instanceof DomainError) return failure(err);
+      this.log.error({ err, method: raw.method, url: raw.url }, 'request failed');
+      return failure(
+        new DomainError('INTERNAL', 'Something went wrong on our side. Please try again.'),
+      );
+    }
+  }
+
+  private async dispatch(raw: RawRequest): Promise<HttpResult> {
+    const url = new URL(raw.url, 'http://berth.local');
+    const path = decodeURIComponent(url.pathname);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const match = route.pattern.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.method !== raw.method.toUpperCase()) continue;
+      const params = Object.fromEntries(route.names.map((n, i) => [n, match[i + 1]!]));
+      const req: HttpRequest = {
+        method: route.method,
+        path,
+        query: url.searchParams,
+        headers: raw.headers,
+        params,
+        body: parseBody(raw.body),
+        actor: await this.actorOf(raw.headers),
+      };
+      if (route.auth && !req.actor)
+        throw new DomainError('UNAUTHENTICATED', 'Please sign in first.');
+      if (route.auth === 'admin' && req.actor?.role !== 'admin') {
+        throw new DomainError('FORBIDDEN', 'Only an administrator can do this.');
+      }
+      const result = await route.handler(req);
+      if (result instanceof Reply) return result;
+      return { status: 200, body: { ok: true, data: result ?? null } satisfies Ack<unknown> };
+    }
+    if (pathMatched)
+      return failure(new DomainError('NOT_FOUND', 'That method is not allowed here.'), 405);
+    return failure(new DomainError('NOT_FOUND', `Nothing is at ${path}.`));
+  }
+
+  private async actorOf(headers: Record<string, string>) {
+    const header = headers.authorization;
+    if (!header) return null;
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token)
+      throw new DomainError('UNAUTHENTICATED', 'Send the access token as "Bearer <token>".');
+    return this.authenticate(token);
+  }
+}
+
+function parseBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  if (body.length > MAX_BODY_BYTES) {
+    throw new DomainError('VALIDATION', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  }
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    throw new DomainError('VALIDATION', 'The request body is not valid JSON.');
+  }
+}
+
+export function failure(err: DomainError, status = STATUS_OF[err.code]): HttpResult {
+  return { status, body: { ok: false, error: err.toAck() } satisfies Ack<never> };
+}

@@ -1,0 +1,38 @@
+import type { Route } from '../http-types.ts';
+import { queryObject, type ApiDeps } from './api-deps.ts';
+
+export function adminRoutes({ engine }: ApiDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/admin/stats',
+      auth: 'admin',
+      handler: (req) => engine.adminStats(req.actor!),
+    },
+    {
+      method: 'GET',
+      path: '/api/admin/occupancy',
+      auth: 'admin',
+      handler: (req) => engine.runOccupancy(req.actor!, queryObject(req.query)),
+    },
+    {
+      method: 'GET',
+      path: '/api/admin/audit',
+      auth: 'admin',
+      handler: (req) =>
+        engine.auditTrail(req.actor!, queryObject(req.query, ['cursor', 'limit', 'bookingId'])),
+    },
+    {
+      method: 'GET',
+      path: '/api/admin/gateway',
+      auth: 'admin',
+      handler: (req) => engine.gatewaySettings(req.actor!),
+    },
+    {
+      method: 'PUT',
+      path: '/api/admin/gateway',
+      auth: 'admin',
+      handler: (req) => engine.setGatewaySettings(req.actor!, req.body),
+    },
+  ];
+}

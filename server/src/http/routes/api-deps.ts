@@ -1,0 +1,33 @@
+import type { Engine } from '../../engine.ts';
+
+/** What the HTTP routes need from the auth module. */
+export interface AuthApi {
+  register(input: unknown): Promise<unknown>;
+  login(input: unknown): Promise<unknown>;
+  refresh(input: unknown): Promise<unknown>;
+  logout(input: unknown): Promise<void>;
+  me(userId: number): Promise<unknown>;
+}
+
+export interface HealthSource {
+  health(): Promise<Record<string, unknown> & { ok: boolean }>;
+  metricsText(): Promise<string>;
+}
+
+export interface ApiDeps {
+  engine: Engine;
+  auth: AuthApi;
+  health: HealthSource;
+}
+
+/** Query parameters as the object a service validates; numeric ones converted when they look numeric. */
+export function queryObject(
+  query: URLSearchParams,
+  numeric: readonly string[] = [],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of query) {
+    out[key] = numeric.includes(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import { rooms } from '@berth/shared';
+import type { EngineContext } from '../engine-context.ts';
+import { query } from '../common/sql.ts';
+import { recordTransitions } from '../modules/audit/transition-writer.ts';
+
+/** How long before a hold expires its holder is warned. */
+export const WARN_BEFORE_SECONDS = 60;
+
+/**
+ * Queues `hold:expiring` for holds that end within a minute, once each: the bookings are marked in
+ * the transaction that writes the outbox rows, and `SKIP LOCKED` lets every node run this.
+ */
+export async function warnExpiringHolds(ctx: EngineContext): Promise<number> {
+  return ctx.tx(async (tx) => {
+    const due = await query<{ id: string; user_id: string; pnr: string; expires_at: Date }>(
+      tx,
+      `with due as (
+         select id from bookings
+          where status = 'held' and expiry_warned_at is null
+            and expires_at > now() and expires_at <= now() + make_interval(secs => ?)
+          order by expires_at limit 500 for update skip locked
+       )
+       update bookings b set expiry_warned_at = now() from due where b.id = due.id
+       returning b.id, b.user_id, b.pnr, b.expires_at`,
+      [WARN_BEFORE_SECONDS],
+    );
+    const serverNow = new Date().toISOString();
+    await recordTransitions(
+      tx,
+      [],
+      due.map((b) => ({
+        event: 'hold:expiring',
+        room: rooms.user(Number(b.user_id)),
+        payload: {
+          bookingId: Number(b.id),
+          pnr: b.pnr,
+          expiresAt: new Date(b.expires_at).toISOString(),
+          serverNow,
+        },
+      })),
+    );
+    return due.length;
+  });
+}

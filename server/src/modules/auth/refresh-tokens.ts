@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { PublicUser, UserRole } from '@berth/shared';
+import type { Em, SqlTx } from '../../common/sql.ts';
+import { query } from '../../common/sql.ts';
+
+/** sha-256 hex: the only form in which a refresh token is stored or looked up. */
+export const tokenHash = (token: string): string =>
+  createHash('sha256').update(token).digest('hex');
+
+export interface IssuedRefreshToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** A new opaque refresh token (32 random bytes, base64url) in `familyId`, valid `ttlDays`. */
+export async function insertRefreshToken(
+  em: Em,
+  userId: number,
+  familyId: string,
+  ttlDays: number,
+): Promise<IssuedRefreshToken> {
+  const token = randomBytes(32).toString('base64url');
+  // The driver hands timestamps back as text or Date depending on the connection's parsers.
+  const [row] = await query<{ expires_at: Date | string }>(
+    em,
+    `insert into refresh_tokens (user_id, family_id, token_hash, expires_at)
+     values (?, ?, ?, now() + ?::float8 * interval '1 day')
+     returning expires_at`,
+    [userId, familyId, tokenHash(token), ttlDays],
+  );
+  return { token, expiresAt: new Date(row!.expires_at) };
+}
+
+/** Marks every token of the family revoked; the family can never be refreshed again. */
+export async function revokeFamilyTokens(em: Em, familyId: string): Promise<void> {
+  await query(
+    em,
+    `update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null`,
+    [familyId],
+  );
+}
+
+/** A family counts as revoked once any of its tokens is (a rotation may race a revocation). */
+export async function isFamilyRevoked(em: Em, familyId: string): Promise<boolean> {
+  const [row] = await query<{ revoked: boolean }>(
+    em,
+    `select exists (
+       select 1 from refresh_tokens where family_id = ? and revoked_at is not null
+     ) as revoked`,
+    [familyId],
+  );
+  return row!.revoked;
+}
+
+export async function familyOfToken(em: Em, token: string): Promise<string | undefined> {
+  const [row] = await query<{ family_id: string }>(
+    em,
+    `select family_id from refresh_tokens where token_hash = ?`,
+    [tokenHash(token)],
+  );
+  return row?.family_id;
+}
+
+export type RotateOutcome =
+  | { kind: 'rotated'; user: PublicUser; familyId: string; next: IssuedRefreshToken }
+  /** Unknown, expired, or of a revoked family. */
+  | { kind: 'refused' }
+  /** Already spent: someone else holds a copy. The family has been revoked (commit it!). */
+  | { kind: 'reuse'; userId: number; familyId: string };
+
+interface LockedToken {
+  id: string;
+  user_id: string;
+  family_id: string;
+  used: boolean;
+  revoked: boolean;
+  expired: boolean;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+/**
+ * Spends one refresh token inside `tx`. The token's row is locked (`for update`) before it is
+ * read, so of two concurrent refreshes of one token the second waits, then sees it spent and
+ * revokes the family: a copy of the token can never win a race against its owner unnoticed.
+ */
+export async function rotateRefreshToken(
+  tx: SqlTx,
+  presented: string,
+  opts: { ttlDays: number; skipLock?: boolean },
+): Promise<RotateOutcome> {
+  const [row] = await query<LockedToken>(
+    tx,
+    `select rt.id, rt.user_id, rt.family_id,
+            rt.used_at is not null as used,
+            rt.revoked_at is not null as revoked,
+            rt.expires_at <= now() as expired,
+            u.email, u.name, u.role
+       from refresh_tokens rt
+       join users u on u.id = rt.user_id
+      where rt.token_hash = ?
+      ${opts.skipLock ? '' : 'for update of rt'}`,
+    [tokenHash(presented)],
+  );
+  if (!row || row.revoked) return { kind: 'refused' };
+  const userId = Number(row.user_id);
+  if (row.used) {
+    await revokeFamilyTokens(tx, row.family_id);
+    return { kind: 'reuse', userId, familyId: row.family_id };
+  }
+  // A fresh statement, so it sees a revocation that committed while we waited for the lock.
+  if (row.expired || (await isFamilyRevoked(tx, row.family_id))) return { kind: 'refused' };
+
+  await query(tx, `update refresh_tokens set used_at = now() where id = ?`, [row.id]);
+  const next = await insertRefreshToken(tx, userId, row.family_id, opts.ttlDays);
+  return {
+    kind: 'rotated',
+    user: { id: userId, email: row.email, name: row.name, role: row.role },
+    familyId: row.family_id,
+    next,
+  };
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { query } from '../../common/sql.ts';
+import { parse } from '../../common/validate.ts';
+import type { EngineContext } from '../../engine-context.ts';
+
+export interface StationView {
+  code: string;
+  name: string;
+  city: string;
+}
+
+const prefixSchema = z.string().trim().max(40);
+
+/** Stations whose code, name or city starts with `prefix` (all when empty), for autocomplete. */
+export async function stationsByPrefix(ctx: EngineContext, input: unknown): Promise<StationView[]> {
+  const prefix = parse(prefixSchema, input ?? '');
+  const like = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return query<StationView>(
+    ctx.em(),
+    `select code, name, city from stations
+      where code ilike ? or name ilike ? or city ilike ?
+      order by (code ilike ?) desc, name limit 20`,
+    [like, like, like, like],
+  );
+}

@@ -1,0 +1,122 @@
+import type { SeatDelta } from '@berth/shared';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../common/logger.ts';
+import { query, transaction } from '../common/sql.ts';
+import type { Metrics } from './metrics.ts';
+
+/** Where the relay sends what it read: in production Socket.IO rooms through the adapter. */
+export type Publish = (room: string, event: string, payload: unknown) => void;
+
+interface OutboxRow {
+  id: string;
+  event: string;
+  room: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * Pushes committed outbox events to their rooms. Every node runs one; `FOR UPDATE SKIP LOCKED`
+ * lets them share the table without waiting, and whichever node is alive publishes, so a change
+ * is pushed even if the node that committed it died. Rows are marked in the same transaction that
+ * read them, after publishing: a crash in between publishes them twice (never zero times), which
+ * clients absorb because every seat delta carries its version.
+ *
+ * A tick's `seats:changed` rows are merged per room into one batch (the newest version of each
+ * seat), so a rush of changes reaches a watcher as one message per ~tick, not one per change.
+ */
+export async function relayOutboxOnce(
+  orm: MikroORM,
+  publish: Publish,
+  metrics: Metrics | null,
+  batch = 1000,
+): Promise<number> {
+  return transaction(orm, async (tx) => {
+    const rows = await query<OutboxRow>(
+      tx,
+      `select id, event, room, payload, created_at from outbox
+        where published_at is null order by id limit ? for update skip locked`,
+      [batch],
+    );
+    if (rows.length === 0) return 0;
+    const seatBatches = new Map<
+      string,
+      { runId: number; seats: Map<number, SeatDelta>; committedAt: Date }
+    >();
+    for (const row of rows) {
+      if (row.event !== 'seats:changed') {
+        publish(row.room, row.event, row.payload);
+        metrics?.pushes.inc({ event: row.event });
+        continue;
+      }
+      const payload = row.payload as { runId: number; seats: SeatDelta[] };
+      let merged = seatBatches.get(row.room);
+      if (!merged) {
+        merged = { runId: payload.runId, seats: new Map(), committedAt: row.created_at };
+        seatBatches.set(row.room, merged);
+      }
+      for (const seat of payload.seats) {
+        const seen = merged.seats.get(seat.seatId);
+        if (!seen || seen.version < seat.version) merged.seats.set(seat.seatId, seat);
+      }
+      if (row.created_at > merged.committedAt) merged.committedAt = row.created_at;
+    }
+    for (const [room, merged] of seatBatches) {
+      publish(room, 'seats:changed', {
+        runId: merged.runId,
+        seats: [...merged.seats.values()],
+        committedAt: new Date(merged.committedAt).toISOString(),
+      });
+      metrics?.pushes.inc({ event: 'seats:changed' });
+    }
+    await query(tx, `update outbox set published_at = now() where id = any(?)`, [
+      rows.map((r) => r.id),
+    ]);
+    metrics?.outboxPublished.inc(rows.length);
+    return rows.length;
+  });
+}
+
+/** Age in seconds of the oldest unpublished event (0 when none), for the lag metric. */
+export async function outboxLagSeconds(orm: MikroORM): Promise<number> {
+  const [row] = await query<{ lag: number | null }>(
+    orm.em.fork(),
+    `select extract(epoch from now() - min(created_at))::float8 as lag from outbox where published_at is null`,
+  );
+  return Math.max(0, row?.lag ?? 0);
+}
+
+/** Runs the relay every `intervalMs` until stopped; a failed tick is logged and retried. */
+export function startOutboxRelay(opts: {
+  orm: MikroORM;
+  publish: Publish;
+  metrics: Metrics;
+  log: Logger;
+  intervalMs: number;
+}) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let ticks = 0;
+  const tick = async () => {
+    try {
+      // Drain: a full batch means more is waiting, so go again at once.
+      while (!stopped && (await relayOutboxOnce(opts.orm, opts.publish, opts.metrics)) >= 1000);
+      if (++ticks % 20 === 0) opts.metrics.outboxLag.set(await outboxLagSeconds(opts.orm));
+    } catch (err) {
+      opts.log.error({ err }, 'outbox relay tick failed');
+    }
+    if (!stopped)
+      timer = setTimeout(() => {
+        running = tick();
+      }, opts.intervalMs);
+  };
+  running = tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { AuthTokens } from '@berth/shared';
+import { createApp, type App } from '../../src/app.ts';
+import { createLogger } from '../../src/common/logger.ts';
+import { loadConfig, type Config } from '../../src/config/env.ts';
+import { createOrm } from '../../src/db/orm.ts';
+import type { TestHooks } from '../../src/engine-context.ts';
+import type { TestDb } from './harness.ts';
+
+/** The transport under test: CI runs the real-time suite once per transport. */
+export const TRANSPORT = (process.env.BERTH_TRANSPORT ?? 'auto') as Config['BERTH_TRANSPORT'];
+
+export interface TestNode {
+  app: App;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** One Berth node in this process on a free port, against the test file's database. */
+export async function startNode(
+  db: TestDb,
+  opts: { config?: Partial<Config>; hooks?: TestHooks } = {},
+): Promise<TestNode> {
+  const config: Config = {
+    ...loadConfig({}),
+    DATABASE_URL: db.url,
+    DB_POOL_MAX: 30,
+    BERTH_TRANSPORT: TRANSPORT,
+    OUTBOX_RELAY_INTERVAL_MS: 20,
+    LOG_LEVEL: 'silent',
+    ...opts.config,
+  };
+  const orm = await createOrm({ url: db.url, poolMax: config.DB_POOL_MAX });
+  const app = createApp({
+    orm,
+    config,
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    hooks: opts.hooks,
+  });
+  const { port } = await app.listen(0);
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await orm.close(true);
+    },
+  };
+}
+
+/** Registers a fresh user through the auth service and returns its tokens. */
+export async function signUp(node: TestNode, name = 'Tester'): Promise<AuthTokens> {
+  return node.app.auth.register({
+    email: `${randomUUID()}@test.berth.dev`,
+    password: 'correct horse battery',
+    name,
+  });
+}
+
+/** JSON over HTTP: `{ status, body }`. */
+export async function http(
+  node: TestNode,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${node.url}${path}`, {
+    method,
+    headers: {
+      ...(opts.body !== undefined || opts.raw !== undefined
+        ? { 'content-type': 'application/json' }
+        : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
+    body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // metrics are text
+  }
+  return { status: res.status, body };
+}

@@ -1,0 +1,79 @@
+import type { Ack } from './errors.ts';
+import type {
+  BookingView,
+  CancelRequest,
+  HoldRequest,
+  PayRequest,
+  ReleaseRequest,
+} from './schemas/booking.ts';
+import type {
+  AuthRenew,
+  AuthRenewed,
+  BookingUpdated,
+  HoldExpired,
+  HoldExpiring,
+  RunSnapshot,
+  RunUnwatch,
+  RunWatch,
+  SeatSelect,
+  SeatSelecting,
+  SeatsChanged,
+  SeatsDigest,
+} from './schemas/realtime.ts';
+
+export type AckCallback<T> = (result: Ack<T>) => void;
+
+/** Commands a client sends; every one is acknowledged with `Ack<T>`. */
+export interface ClientToServerEvents {
+  /** Start watching a run's seats for a segment; the ack is the snapshot. */
+  'run:watch': (payload: RunWatch, ack: AckCallback<RunSnapshot>) => void;
+  /** Stop watching a run. */
+  'run:unwatch': (payload: RunUnwatch, ack: AckCallback<null>) => void;
+  /** Hold 1 to 6 seats (signed-in users only). */
+  'hold:create': (payload: HoldRequest, ack: AckCallback<BookingView>) => void;
+  /** Let go of a hold. */
+  'hold:release': (payload: ReleaseRequest, ack: AckCallback<BookingView>) => void;
+  /** Pay for a hold. */
+  'booking:pay': (payload: PayRequest, ack: AckCallback<BookingView>) => void;
+  /** Cancel a booking (a hold is released; a paid booking is refunded). */
+  'booking:cancel': (payload: CancelRequest, ack: AckCallback<BookingView>) => void;
+  /** Mark a seat as being looked at, for the run's other watchers. */
+  'seat:select': (payload: SeatSelect, ack: AckCallback<null>) => void;
+  /** Present a fresh access token without reconnecting (rooms are kept). */
+  'auth:renew': (payload: AuthRenew, ack: AckCallback<AuthRenewed>) => void;
+}
+
+/** Pushes from the server. */
+export interface ServerToClientEvents {
+  /** Committed seat changes of a watched run, batched (at most every ~50 ms per run). */
+  'seats:changed': (payload: SeatsChanged) => void;
+  /** Periodic check that the client has seen every batch of a watched run. */
+  'seats:digest': (payload: SeatsDigest) => void;
+  /** One of the user's holds expires in about a minute. */
+  'hold:expiring': (payload: HoldExpiring) => void;
+  /** One of the user's holds has expired; its seats are gone. */
+  'hold:expired': (payload: HoldExpired) => void;
+  /** One of the user's bookings changed. */
+  'booking:updated': (payload: BookingUpdated) => void;
+  /** Someone is looking at a seat of a watched run right now. */
+  'seat:selecting': (payload: SeatSelecting) => void;
+}
+
+/** Messages between nodes (through the adapter). */
+export interface InterServerEvents {
+  ping: () => void;
+}
+
+/** What a node keeps per socket. */
+export interface SocketData {
+  userId: number | null;
+  role: 'user' | 'admin' | null;
+  /** The refresh-token family of the access token, so a revoked family can be refused. */
+  familyId: string | null;
+  /** When the presented access token expires (ms since epoch), or null when anonymous. */
+  tokenExpiresAt: number | null;
+}
+
+/** Names of the client commands, for validation tables and metrics. */
+export type CommandName = keyof ClientToServerEvents;
+export type PushName = keyof ServerToClientEvents;

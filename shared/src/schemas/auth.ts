@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const USER_ROLES = ['user', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Trimmed and lowercased before the format check, so `Alice@Berth.dev ` is one account. */
+export const emailSchema = z.string().trim().toLowerCase().max(200).pipe(z.email());
+
+/** An opaque refresh token as the server hands it out (32 random bytes, base64url: 43 chars). */
+export const refreshTokenSchema = z.string().min(20).max(200);
+
+/** Create an account; answers with a signed-in session (AuthTokens). */
+export const registerRequestSchema = z
+  .object({
+    email: emailSchema,
+    password: z.string().min(8).max(200),
+    name: z.string().trim().min(1).max(60),
+  })
+  .strict();
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+
+/** Sign in; no minimum length, so a wrong password is UNAUTHENTICATED rather than VALIDATION. */
+export const loginRequestSchema = z
+  .object({
+    email: emailSchema,
+    password: z.string().min(1).max(200),
+  })
+  .strict();
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+/** Trade a refresh token (used once) for a new access token and a new refresh token. */
+export const refreshRequestSchema = z.object({ refreshToken: refreshTokenSchema }).strict();
+export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
+
+/** A user as the user (or an admin) sees them. */
+export interface PublicUser {
+  id: number;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+/** A signed-in session: a short-lived access token and the refresh token that renews it. */
+export interface AuthTokens {
+  /** JWT (HS256) for `Authorization: Bearer` and the socket handshake. */
+  accessToken: string;
+  /** ISO instant. */
+  accessExpiresAt: string;
+  /** Opaque; good for one refresh, then replaced by the one in the answer. */
+  refreshToken: string;
+  /** ISO instant. */
+  refreshExpiresAt: string;
+  user: PublicUser;
+}
