@@ -48,7 +48,7 @@ const envSchema = z.object({
   OUTBOX_RELAY_INTERVAL_MS: int(5, 10_000).default(50),
   DIGEST_INTERVAL_MS: int(200, 600_000).default(5000),
   /** Access tokens are short-lived JWTs; refresh tokens rotate. */
-  ACCESS_TOKEN_TTL_SECONDS: int(10, 86_400).default(900),
+  ACCESS_TOKEN_TTL_SECONDS: int(1, 86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
   /** Secret for access tokens; unset: one generated once and kept in the database for all nodes. */
   JWT_SECRET: z.string().min(32).optional(),

@@ -1,0 +1,97 @@
+import type { AuthRenewed, BookingView } from '@berth/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '../support/harness.ts';
+import { createTestRun, holdInput, type TestRun } from '../support/fixtures.ts';
+import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
+import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
+
+describe(`socket sessions (${TRANSPORT})`, () => {
+  let db: TestDb;
+  let node: TestNode;
+  let run: TestRun;
+  const sockets: ClientSocket[] = [];
+  const open = async (token?: string) => {
+    const s = await connect(node.url, token);
+    sockets.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    // Access tokens live 2 s here, so expiry can be watched.
+    node = await startNode(db, {
+      config: { ACCESS_TOKEN_TTL_SECONDS: 2, MAX_SOCKETS_PER_USER: 2 },
+    });
+    run = await createTestRun(db.pool, { seatsPerClass: 6 });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await node.close();
+    await db.close();
+  });
+
+  it('an expired token stops commands, is refused at a new handshake, and auth:renew restores the session with its rooms', async () => {
+    const session = await signUp(node);
+    const socket = await open(session.accessToken);
+    const map = await LiveMap.watch(socket, run.runId, run.stops[0]!, run.stops[4]!);
+    await new Promise((r) => setTimeout(r, 2200));
+    const refused = await ask(socket, 'hold:create', holdInput(run, [run.seats.SL![0]!]));
+    expect(refused.ok ? 'OK' : refused.error.code).toBe('UNAUTHENTICATED');
+    await expect(connect(node.url, session.accessToken)).rejects.toThrow();
+
+    const refreshed = await node.app.auth.refresh({ refreshToken: session.refreshToken });
+    const renewed = await must<AuthRenewed>(socket, 'auth:renew', {
+      accessToken: refreshed.accessToken,
+    });
+    expect(renewed.userId).toBe(session.user.id);
+    const held = await must<BookingView>(
+      socket,
+      'hold:create',
+      holdInput(run, [run.seats.SL![0]!]),
+    );
+    // Still in the run's room: its own change comes back as a delta.
+    await waitFor(
+      () => map.stateOf(held.seats[0]!.seatId) === 'held',
+      5000,
+      'the delta after renewing',
+    );
+  });
+
+  it("auth:renew refuses another user's token", async () => {
+    const mine = await signUp(node);
+    const theirs = await signUp(node);
+    const socket = await open(mine.accessToken);
+    const ack = await ask(socket, 'auth:renew', { accessToken: theirs.accessToken });
+    expect(ack.ok ? 'OK' : ack.error.code).toBe('FORBIDDEN');
+  });
+
+  it('an anonymous socket can sign in with auth:renew', async () => {
+    const session = await signUp(node);
+    const socket = await open();
+    expect((await ask(socket, 'hold:create', holdInput(run, [run.seats.SL![1]!]))).ok).toBe(false);
+    await must(socket, 'auth:renew', { accessToken: session.accessToken });
+    expect(
+      (await must<BookingView>(socket, 'hold:create', holdInput(run, [run.seats.SL![1]!]))).status,
+    ).toBe('held');
+  });
+
+  it('a user may keep only so many sockets open', async () => {
+    const session = await signUp(node);
+    await open(session.accessToken);
+    const second = await open(session.accessToken);
+    await expect(connect(node.url, session.accessToken)).rejects.toThrow(/Too many/);
+    second.close();
+    await waitFor(
+      async () => {
+        try {
+          sockets.push(await connect(node.url, session.accessToken));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      5000,
+      'a free socket slot',
+    );
+  });
+});
