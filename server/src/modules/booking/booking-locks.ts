@@ -90,8 +90,15 @@ export async function freeSeats(em: Em, bookingId: number): Promise<number[]> {
   return rows.map((r) => Number(r.seat_id));
 }
 
-export async function setStatus(em: Em, bookingId: number, status: string, extra = '') {
-  await query(em, `update bookings set status = ?, updated_at = now() ${extra} where id = ?`, [
+/** Sets a locked booking's status; `resetHoldUntil` puts its seats' deadline back to expiresAt. */
+export async function setStatus(
+  em: Em,
+  bookingId: number,
+  status: string,
+  opts: { resetHoldUntil?: boolean } = {},
+) {
+  const holdUntil = opts.resetHoldUntil ? ', hold_until = expires_at' : '';
+  await query(em, `update bookings set status = ?, updated_at = now()${holdUntil} where id = ?`, [
     status,
     bookingId,
   ]);

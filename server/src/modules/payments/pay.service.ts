@@ -5,7 +5,7 @@ import { parse } from '../../common/validate.ts';
 import { query } from '../../common/sql.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
-import { assertOwner, lockBooking, setStatus } from '../booking/booking-locks.ts';
+import { assertOwner, lockBooking } from '../booking/booking-locks.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
 import {
   claimKey,
@@ -61,11 +61,12 @@ export async function payBooking(
       [booking!.id, actor.userId, req.idempotencyKey, booking!.farePaise],
     );
     // While paying, the seats are kept until the hold's end plus the gateway's timeout.
-    await setStatus(
+    await query(
       em,
-      booking!.id,
-      'paying',
-      `, hold_until = expires_at + make_interval(secs => ${settings.timeoutMs / 1000})`,
+      `update bookings set status = 'paying', updated_at = now(),
+              hold_until = expires_at + make_interval(secs => ?)
+        where id = ?`,
+      [settings.timeoutMs / 1000, booking!.id],
     );
     await recordTransitions(
       em,

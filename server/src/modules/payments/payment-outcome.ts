@@ -115,7 +115,7 @@ export async function settlePayment(
 
   if (booking.status === 'paying') {
     // Back to held; if its time is already up the sweeper (or the next hold) expires it.
-    await setStatus(em, booking.id, 'held', ', hold_until = expires_at');
+    await setStatus(em, booking.id, 'held', { resetHoldUntil: true });
     await recordTransitions(
       em,
       [
