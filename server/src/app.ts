@@ -15,6 +15,7 @@ import { startOutboxRelay } from './realtime/outbox-relay.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import { listenOn, type Listening } from './realtime/listen.ts';
 import { chooseTransport } from './realtime/uws-loader.ts';
+import { connectRedis } from './realtime/redis.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -33,7 +34,17 @@ export function createApp(deps: AppDeps) {
   const transport = chooseTransport(config.BERTH_TRANSPORT);
   const nodeId = config.NODE_ID ?? `${os.hostname()}-${process.pid}-${config.PORT}`;
   const metrics = createMetrics();
-  const engine = createEngine({ orm, config, log, hooks: deps.hooks });
+  const hooks: TestHooks = { ...deps.hooks };
+  const killAfterCommit = config.BERTH_FAULT === 'kill-after-commit';
+  if (killAfterCommit) {
+    // Fault injection (tests only): die the instant a change is committed, before any relay of
+    // this node could publish it; other nodes' relays must.
+    hooks.afterCommit = () => {
+      log.warn('fault kill-after-commit: SIGKILL');
+      process.kill(process.pid, 'SIGKILL');
+    };
+  }
+  const engine = createEngine({ orm, config, log, hooks });
   const auth = createAuthService({ orm, config, log, jwtSecret: config.JWT_SECRET });
   const io = createSocketServer({
     engine,
@@ -43,6 +54,7 @@ export function createApp(deps: AppDeps) {
     allowedOrigins: config.ALLOWED_ORIGINS,
     maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
   });
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, io, log) : null;
   const startedAt = Date.now();
 
   const health = async () => {
@@ -57,9 +69,13 @@ export function createApp(deps: AppDeps) {
         transport.kind === 'uws'
           ? `uWebSockets.js (${transport.build})`
           : `node:http (${transport.reason})`,
-      adapter: 'in-memory (single node: REDIS_URL unset)',
+      adapter: redis ? 'redis' : 'in-memory (single node: REDIS_URL unset)',
       database,
-      redis: { state: 'not configured' },
+      redis: !redis
+        ? { state: 'not configured' }
+        : redis.state() === 'up'
+          ? { state: 'up' }
+          : { state: 'down', effect: 'pushes reach this node only; rate limits are local' },
       sockets: io.of('/').sockets.size,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     };
@@ -94,16 +110,19 @@ export function createApp(deps: AppDeps) {
         startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
         startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),
       ];
-      jobs = [
-        startOutboxRelay({
-          orm,
-          publish,
-          metrics,
-          log,
-          intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
-        }),
-        ...intervalJobs,
-      ];
+      // Under kill-after-commit this node must not publish its own commit: no relay here.
+      const relays = killAfterCommit
+        ? []
+        : [
+            startOutboxRelay({
+              orm,
+              publish,
+              metrics,
+              log,
+              intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+            }),
+          ];
+      jobs = [...relays, ...intervalJobs];
       listening = await listenOn(transport, io, router, port);
       log.info(
         {
@@ -112,7 +131,7 @@ export function createApp(deps: AppDeps) {
           transport: transport.kind,
           ...(transport.kind === 'uws' ? { build: transport.build } : { reason: transport.reason }),
         },
-        `Berth node listening on http://localhost:${listening.port} (${transport.kind === 'uws' ? 'uWebSockets.js' : "Node's http"}, in-memory adapter)`,
+        `Berth node ${nodeId} listening on http://localhost:${listening.port} (${transport.kind === 'uws' ? 'uWebSockets.js' : "Node's http"}, ${redis ? 'Redis' : 'in-memory'} adapter)`,
       );
       return { port: listening.port };
     },
@@ -124,6 +143,7 @@ export function createApp(deps: AppDeps) {
       await listening?.close();
       listening = undefined;
       await engine.stop();
+      await redis?.close();
     },
   };
 }

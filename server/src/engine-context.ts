@@ -16,6 +16,8 @@ export interface TestHooks {
   crashAfterCharge?: boolean;
   /** Cancel stops right after the refund's first transaction, before calling the gateway. */
   crashBeforeRefundCall?: boolean;
+  /** Called after every committed engine transaction (the kill-after-commit fault). */
+  afterCommit?: () => void;
 }
 
 export interface EngineContext {

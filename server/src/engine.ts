@@ -41,7 +41,11 @@ export function createEngine(deps: EngineDeps) {
     log: deps.log,
     hooks: deps.hooks ?? {},
     em,
-    tx: (work) => transaction(deps.orm, work),
+    tx: async (work) => {
+      const result = await transaction(deps.orm, work);
+      deps.hooks?.afterCommit?.();
+      return result;
+    },
     catalog: new CatalogCache(em),
     gateway: new SimulatedGateway(em),
   };

@@ -17,6 +17,8 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
+  // A stray rejection must not take a node (and its sockets) down: log it loudly instead.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   const db = await openDatabase(config, log);
   if (config.SEED_ON_START) {
     const summary = await seedDatabase(db.orm.em.fork());

@@ -52,6 +52,14 @@ const envSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
   /** Secret for access tokens; unset: one generated once and kept in the database for all nodes. */
   JWT_SECRET: z.string().min(32).optional(),
+  /** Redis for the Socket.IO adapter; unset: a single node with the in-memory adapter. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * A fault to inject, for failure tests only: `kill-after-commit` stops this node's outbox relay
+   * and SIGKILLs the process right after its next commit. Refused unless BERTH_TEST_FAULTS=1.
+   */
+  BERTH_FAULT: z.enum(['kill-after-commit']).optional(),
+  BERTH_TEST_FAULTS: bool.default(false),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -63,7 +71,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
   );
-  const parsed = envSchema.safeParse(present);
+  const parsed = envSchema
+    .refine((c) => !c.BERTH_FAULT || c.BERTH_TEST_FAULTS, {
+      message: 'fault injection is for tests only: set BERTH_TEST_FAULTS=1 as well',
+      path: ['BERTH_FAULT'],
+    })
+    .safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
       (i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`,
