@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.8
-OS_PACKAGES=()
+# redis-server: the cluster tests run real Redis (no npm package ships its binary).
+OS_PACKAGES=(redis-server)
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then

@@ -106,6 +106,9 @@ export function createApp(deps: AppDeps) {
       engine.startJobs();
       const publish = (room: string, event: string, payload: unknown) =>
         (io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
+      const publishLocal = (room: string, event: string, payload: unknown) =>
+        (io.local.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
+      const shared = () => !redis || redis.state() === 'up';
       const intervalJobs: IntervalJob[] = [
         startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
         startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),
@@ -117,6 +120,8 @@ export function createApp(deps: AppDeps) {
             startOutboxRelay({
               orm,
               publish,
+              publishLocal,
+              shared,
               metrics,
               log,
               intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,

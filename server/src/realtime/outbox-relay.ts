@@ -4,7 +4,7 @@ import type { Logger } from '../common/logger.ts';
 import { query, transaction } from '../common/sql.ts';
 import type { Metrics } from './metrics.ts';
 
-/** Where the relay sends what it read: in production Socket.IO rooms through the adapter. */
+/** Where the relay sends what it read: Socket.IO rooms, through the adapter or locally. */
 export type Publish = (room: string, event: string, payload: unknown) => void;
 
 interface OutboxRow {
@@ -15,66 +15,94 @@ interface OutboxRow {
   created_at: Date;
 }
 
+const BATCH = 1000;
+
 /**
  * Pushes committed outbox events to their rooms. Every node runs one; `FOR UPDATE SKIP LOCKED`
  * lets them share the table without waiting, and whichever node is alive publishes, so a change
  * is pushed even if the node that committed it died. Rows are marked in the same transaction that
  * read them, after publishing: a crash in between publishes them twice (never zero times), which
  * clients absorb because every seat delta carries its version.
- *
- * A tick's `seats:changed` rows are merged per room into one batch (the newest version of each
- * seat), so a rush of changes reaches a watcher as one message per ~tick, not one per change.
  */
 export async function relayOutboxOnce(
   orm: MikroORM,
   publish: Publish,
   metrics: Metrics | null,
-  batch = 1000,
 ): Promise<number> {
   return transaction(orm, async (tx) => {
     const rows = await query<OutboxRow>(
       tx,
       `select id, event, room, payload, created_at from outbox
         where published_at is null order by id limit ? for update skip locked`,
-      [batch],
+      [BATCH],
     );
     if (rows.length === 0) return 0;
-    const seatBatches = new Map<
-      string,
-      { runId: number; seats: Map<number, SeatDelta>; committedAt: Date }
-    >();
-    for (const row of rows) {
-      if (row.event !== 'seats:changed') {
-        publish(row.room, row.event, row.payload);
-        metrics?.pushes.inc({ event: row.event });
-        continue;
-      }
-      const payload = row.payload as { runId: number; seats: SeatDelta[] };
-      let merged = seatBatches.get(row.room);
-      if (!merged) {
-        merged = { runId: payload.runId, seats: new Map(), committedAt: row.created_at };
-        seatBatches.set(row.room, merged);
-      }
-      for (const seat of payload.seats) {
-        const seen = merged.seats.get(seat.seatId);
-        if (!seen || seen.version < seat.version) merged.seats.set(seat.seatId, seat);
-      }
-      if (row.created_at > merged.committedAt) merged.committedAt = row.created_at;
-    }
-    for (const [room, merged] of seatBatches) {
-      publish(room, 'seats:changed', {
-        runId: merged.runId,
-        seats: [...merged.seats.values()],
-        committedAt: new Date(merged.committedAt).toISOString(),
-      });
-      metrics?.pushes.inc({ event: 'seats:changed' });
-    }
+    publishRows(rows, publish, metrics);
     await query(tx, `update outbox set published_at = now() where id = any(?)`, [
       rows.map((r) => r.id),
     ]);
     metrics?.outboxPublished.inc(rows.length);
     return rows.length;
   });
+}
+
+/**
+ * While Redis is down a node cannot reach the others' sockets, and whichever relay took a row
+ * would reach only its own. So every node tails the unpublished rows itself, without locking or
+ * marking them, and pushes them to its own sockets: PostgreSQL carries the changes between nodes
+ * until Redis returns and the shared relay publishes the backlog (duplicates are harmless).
+ * Returns the highest id pushed: the cursor for the next call.
+ */
+export async function tailOutboxLocally(
+  orm: MikroORM,
+  publishLocal: Publish,
+  after: number,
+): Promise<number> {
+  const rows = await query<OutboxRow>(
+    orm.em.fork(),
+    `select id, event, room, payload, created_at from outbox
+      where published_at is null and id > ? order by id limit ?`,
+    [after, BATCH],
+  );
+  publishRows(rows, publishLocal, null);
+  return rows.length ? Number(rows[rows.length - 1]!.id) : after;
+}
+
+/**
+ * A tick's `seats:changed` rows are merged per room into one batch (the newest version of each
+ * seat), so a rush of changes reaches a watcher as one message per tick, not one per change.
+ */
+function publishRows(rows: OutboxRow[], publish: Publish, metrics: Metrics | null) {
+  const seatBatches = new Map<
+    string,
+    { runId: number; seats: Map<number, SeatDelta>; committedAt: Date }
+  >();
+  for (const row of rows) {
+    if (row.event !== 'seats:changed') {
+      publish(row.room, row.event, row.payload);
+      metrics?.pushes.inc({ event: row.event });
+      continue;
+    }
+    const payload = row.payload as { runId: number; seats: SeatDelta[] };
+    let merged = seatBatches.get(row.room);
+    if (!merged) {
+      merged = { runId: payload.runId, seats: new Map(), committedAt: row.created_at };
+      seatBatches.set(row.room, merged);
+    }
+    for (const seat of payload.seats) {
+      const seen = merged.seats.get(seat.seatId);
+      if (!seen || seen.version < seat.version) merged.seats.set(seat.seatId, seat);
+    }
+    if (row.created_at > merged.committedAt) merged.committedAt = row.created_at;
+  }
+  for (const [room, merged] of seatBatches) {
+    publish(room, 'seats:changed', {
+      runId: merged.runId,
+      seats: [...merged.seats.values()],
+      committedAt: new Date(merged.committedAt).toISOString(),
+    });
+    metrics?.pushes.inc({ event: 'seats:changed' });
+  }
 }
 
 /** Age in seconds of the oldest unpublished event (0 when none), for the lag metric. */
@@ -90,6 +118,10 @@ export async function outboxLagSeconds(orm: MikroORM): Promise<number> {
 export function startOutboxRelay(opts: {
   orm: MikroORM;
   publish: Publish;
+  /** Pushes to this node's sockets only; used while `shared()` is false. */
+  publishLocal: Publish;
+  /** Whether the adapter reaches the other nodes now (always true without Redis). */
+  shared: () => boolean;
   metrics: Metrics;
   log: Logger;
   intervalMs: number;
@@ -98,18 +130,25 @@ export function startOutboxRelay(opts: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let ticks = 0;
+  let localCursor = 0;
   const tick = async () => {
     try {
-      // Drain: a full batch means more is waiting, so go again at once.
-      while (!stopped && (await relayOutboxOnce(opts.orm, opts.publish, opts.metrics)) >= 1000);
+      if (opts.shared()) {
+        localCursor = 0;
+        // Drain: a full batch means more is waiting, so go again at once.
+        while (!stopped && (await relayOutboxOnce(opts.orm, opts.publish, opts.metrics)) >= BATCH);
+      } else {
+        localCursor = await tailOutboxLocally(opts.orm, opts.publishLocal, localCursor);
+      }
       if (++ticks % 20 === 0) opts.metrics.outboxLag.set(await outboxLagSeconds(opts.orm));
     } catch (err) {
       opts.log.error({ err }, 'outbox relay tick failed');
     }
-    if (!stopped)
+    if (!stopped) {
       timer = setTimeout(() => {
         running = tick();
       }, opts.intervalMs);
+    }
   };
   running = tick();
   return {

@@ -1,0 +1,229 @@
+import type { AuthTokens, BookingView } from '@berth/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  redisServerAvailable,
+  startLocalRedis,
+  type LocalRedis,
+} from '../../src/cluster/local-redis.ts';
+import { spawnNode, type NodeProcess } from '../../src/cluster/spawn-node.ts';
+import { createTestDb, type TestDb } from '../support/harness.ts';
+import { createTestRun, holdInput, type TestRun } from '../support/fixtures.ts';
+import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
+
+async function register(node: NodeProcess, name: string): Promise<AuthTokens> {
+  const res = await fetch(`${node.url}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `${name}-${Math.random().toString(36).slice(2)}@test.berth.dev`,
+      password: 'cluster password',
+      name,
+    }),
+  });
+  const body = (await res.json()) as { ok: boolean; data: AuthTokens };
+  return body.data;
+}
+
+describe.skipIf(!redisServerAvailable())(
+  'a cluster of real node processes sharing PostgreSQL and Redis',
+  () => {
+    let db: TestDb;
+    let redis: LocalRedis;
+    let a: NodeProcess;
+    let b: NodeProcess;
+    let run: TestRun;
+    const sockets: ClientSocket[] = [];
+    const nodes: NodeProcess[] = [];
+    const open = async (node: NodeProcess, token?: string) => {
+      const s = await connect(node.url, token);
+      sockets.push(s);
+      return s;
+    };
+    const start = async (name: string, env: Record<string, string> = {}) => {
+      const node = await spawnNode({
+        name,
+        port: await freePort(),
+        env: {
+          DATABASE_URL: db.url,
+          REDIS_URL: redis.url,
+          SEED_ON_START: 'false',
+          LOG_LEVEL: 'warn',
+          DB_POOL_MAX: '60',
+          OUTBOX_RELAY_INTERVAL_MS: '20',
+          DIGEST_INTERVAL_MS: '500',
+          ...env,
+        },
+        log: process.env.TEST_LOG_LEVEL ? (line) => console.log(`[${name}] ${line}`) : undefined,
+      });
+      nodes.push(node);
+      return node;
+    };
+
+    beforeAll(async () => {
+      db = await createTestDb();
+      redis = await startLocalRedis(await freePort());
+      run = await createTestRun(db.pool, { stops: 4, seatsPerClass: 40 });
+      [a, b] = await Promise.all([start('node-a'), start('node-b')]);
+    }, 120_000);
+    afterAll(async () => {
+      for (const s of sockets) s.close();
+      await Promise.all(nodes.map((n) => n.stop()));
+      await redis?.stop();
+      await db.close();
+    });
+
+    it('a watcher on node B receives a hold made on node A', async () => {
+      const watcher = await LiveMap.watch(await open(b), run.runId, run.stops[0]!, run.stops[3]!);
+      const holder = await open(a, (await register(a, 'holder')).accessToken);
+      const seat = run.seats.SL![0]!;
+      await must<BookingView>(holder, 'hold:create', holdInput(run, [seat]));
+      await waitFor(() => watcher.stateOf(seat) === 'held', 5000, 'the delta on node B');
+    });
+
+    it('a race across nodes has exactly one winner, 20 rounds, and the data stays sound', async () => {
+      const contenders = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const node = i % 2 ? b : a;
+          return open(node, (await register(node, `racer${i}`)).accessToken);
+        }),
+      );
+      for (let round = 0; round < 20; round++) {
+        const seat = run.seats.SL![round + 1]!;
+        const acks = await Promise.all(
+          contenders.map((s) => ask<BookingView>(s, 'hold:create', holdInput(run, [seat]))),
+        );
+        const winners = acks.filter((x) => x.ok);
+        expect(winners, `round ${round}`).toHaveLength(1);
+        expect(acks.filter((x) => !x.ok).map((x) => (x.ok ? '' : x.error.code))).toEqual(
+          Array(9).fill('SEAT_TAKEN'),
+        );
+        const winner = contenders[acks.findIndex((x) => x.ok)]!;
+        await must(winner, 'hold:release', {
+          bookingId: (winners[0] as { data: BookingView }).data.id,
+        });
+      }
+      await db.assertIntegrity();
+    });
+
+    it('kill-after-commit: the change still reaches node B, and a client that was on the dead node converges on B', async () => {
+      const doomed = await start('node-doomed', {
+        BERTH_FAULT: 'kill-after-commit',
+        BERTH_TEST_FAULTS: '1',
+      });
+      const watcherOnB = await LiveMap.watch(
+        await open(b),
+        run.runId,
+        run.stops[0]!,
+        run.stops[3]!,
+      );
+      const token = (await register(b, 'doomed-client')).accessToken;
+      const client = await open(doomed, token);
+      const clientMap = await LiveMap.watch(client, run.runId, run.stops[0]!, run.stops[3]!);
+      const seat = run.seats.SL![30]!;
+      const disconnected = new Promise<void>((resolve) =>
+        client.once('disconnect', () => resolve()),
+      );
+      client.emit('hold:create', holdInput(run, [seat]), () => undefined);
+      expect(await doomed.exited).toBeNull(); // killed by a signal, right after the commit
+      await disconnected;
+      await waitFor(
+        () => watcherOnB.stateOf(seat) === 'held',
+        5000,
+        "node B's relay publishing the dead node's commit",
+      );
+      expect(clientMap.stateOf(seat)).toBe('free'); // it never heard
+      const again = await open(b, token);
+      const fresh = await LiveMap.watch(again, run.runId, run.stops[0]!, run.stops[3]!);
+      expect(fresh.stateOf(seat)).toBe('yours');
+      const dbMap = (await fetch(
+        `${b.url}/api/runs/${run.runId}/seats?from=${run.stops[0]}&to=${run.stops[3]}`,
+      ).then((r) => r.json())) as {
+        data: { seats: { seatId: number; state: string; version: number }[] };
+      };
+      expect(fresh.normalised()).toEqual(
+        Object.fromEntries(dbMap.data.seats.map((s) => [s.seatId, `${s.state}@${s.version}`])),
+      );
+    });
+
+    it('Redis stopped: holds keep succeeding on every node; restarted: pushes cross nodes again and clients converge', async () => {
+      const holderA = await open(a, (await register(a, 'during-outage-a')).accessToken);
+      const holderB = await open(b, (await register(b, 'during-outage-b')).accessToken);
+      const watcherOnA = await LiveMap.watch(
+        await open(a),
+        run.runId,
+        run.stops[0]!,
+        run.stops[3]!,
+      );
+      const watcherOnB = await LiveMap.watch(
+        await open(b),
+        run.runId,
+        run.stops[0]!,
+        run.stops[3]!,
+      );
+      await redis.stop();
+      await waitFor(
+        async () => {
+          const health = (await fetch(`${a.url}/api/health`).then((r) => r.json())) as {
+            data: { redis: { state: string } };
+          };
+          return health.data.redis.state === 'down';
+        },
+        5000,
+        'node A to notice',
+      );
+      const duringA = await must<BookingView>(
+        holderA,
+        'hold:create',
+        holdInput(run, [run.seats.SL![31]!]),
+      );
+      const duringB = await must<BookingView>(
+        holderB,
+        'hold:create',
+        holdInput(run, [run.seats.SL![32]!]),
+      );
+      expect([duringA.status, duringB.status]).toEqual(['held', 'held']);
+      // Without Redis, every node tails the outbox itself: both changes reach watchers on both nodes.
+      for (const [watcher, seat] of [
+        [watcherOnB, run.seats.SL![32]!],
+        [watcherOnB, run.seats.SL![31]!],
+        [watcherOnA, run.seats.SL![32]!],
+      ] as const) {
+        await waitFor(() => watcher.stateOf(seat) === 'held', 5000, 'a push during the outage');
+      }
+
+      redis = await startLocalRedis(redis.port);
+      await waitFor(
+        async () => {
+          const health = (await fetch(`${a.url}/api/health`).then((r) => r.json())) as {
+            data: { redis: { state: string } };
+          };
+          return health.data.redis.state === 'up';
+        },
+        10_000,
+        'node A to reconnect',
+      );
+      // A watcher that missed A's change converges: a fresh watch (what the digest triggers) shows it.
+      const late = await LiveMap.watch(await open(b), run.runId, run.stops[0]!, run.stops[3]!);
+      expect(late.stateOf(run.seats.SL![31]!)).toBe('held');
+      // And a new change on A crosses to B again by push (B may take a moment to re-subscribe).
+      const crosser = await open(a, (await register(a, 'after-outage')).accessToken);
+      let crossed = false;
+      for (let i = 0; i < 6 && !crossed; i++) {
+        const seat = run.seats.SL![33 + i]!;
+        const hold = await must<BookingView>(crosser, 'hold:create', holdInput(run, [seat]));
+        crossed = await waitFor(
+          () => late.stateOf(seat) === 'held',
+          2000,
+          'a cross-node push',
+        ).then(
+          () => true,
+          () => false,
+        );
+        if (!crossed) await must(crosser, 'hold:release', { bookingId: hold.id });
+      }
+      expect(crossed).toBe(true);
+      await db.assertIntegrity();
+    });
+  },
+);
