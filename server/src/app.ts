@@ -16,6 +16,7 @@ import { createSocketServer } from './realtime/socket-server.ts';
 import { listenOn, type Listening } from './realtime/listen.ts';
 import { chooseTransport } from './realtime/uws-loader.ts';
 import { connectRedis } from './realtime/redis.ts';
+import { CommandLimits, parseRateLimits } from './realtime/rate-limits.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -46,6 +47,13 @@ export function createApp(deps: AppDeps) {
   }
   const engine = createEngine({ orm, config, log, hooks });
   const auth = createAuthService({ orm, config, log, jwtSecret: config.JWT_SECRET });
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
+  // Counted in Redis, shared by every node; in this node's memory while Redis is down.
+  const limits = new CommandLimits(
+    parseRateLimits(config.RATE_LIMITS),
+    redis?.command ?? null,
+    () => false,
+  );
   const io = createSocketServer({
     engine,
     auth,
@@ -53,8 +61,9 @@ export function createApp(deps: AppDeps) {
     metrics,
     allowedOrigins: config.ALLOWED_ORIGINS,
     maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
+    limits,
   });
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, io, log) : null;
+  redis?.attach(io);
   const startedAt = Date.now();
 
   const health = async () => {
@@ -75,7 +84,10 @@ export function createApp(deps: AppDeps) {
         ? { state: 'not configured' }
         : redis.state() === 'up'
           ? { state: 'up' }
-          : { state: 'down', effect: 'pushes reach this node only; rate limits are local' },
+          : {
+              state: 'down',
+              effect: 'pushes travel between nodes through PostgreSQL; rate limits are per node',
+            },
       sockets: io.of('/').sockets.size,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     };

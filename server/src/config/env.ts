@@ -45,6 +45,8 @@ const envSchema = z.object({
         .filter(Boolean),
     ),
   MAX_SOCKETS_PER_USER: int(1, 1000).default(20),
+  /** Per-user limits per minute over the defaults, e.g. `hold:create=30,booking:pay=10`. */
+  RATE_LIMITS: z.string().default(''),
   OUTBOX_RELAY_INTERVAL_MS: int(5, 10_000).default(50),
   DIGEST_INTERVAL_MS: int(200, 600_000).default(5000),
   /** Access tokens are short-lived JWTs; refresh tokens rotate. */

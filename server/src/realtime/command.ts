@@ -2,6 +2,7 @@ import type { Ack, ClientToServerEvents, CommandName } from '@berth/shared';
 import { DomainError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Metrics } from './metrics.ts';
+import type { CommandLimits } from './rate-limits.ts';
 import type { BerthSocket } from './types.ts';
 
 type AckOf<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1];
@@ -24,7 +25,7 @@ export interface CommandOptions {
  */
 export function command<E extends CommandName>(
   socket: BerthSocket,
-  deps: { log: Logger; metrics: Metrics },
+  deps: { log: Logger; metrics: Metrics; limits: CommandLimits },
   event: E,
   options: CommandOptions,
   run: (payload: unknown, user: SignedIn | null) => Promise<DataOf<E>>,
@@ -37,6 +38,7 @@ export function command<E extends CommandName>(
     const started = performance.now();
     try {
       const user = options.auth ? signedIn(socket) : currentUser(socket);
+      if (user) await deps.limits.consume(event, user.userId);
       const data = await run(payload, user);
       respond({ ok: true, data });
       deps.metrics.acks.inc({ event, code: 'OK' });

@@ -11,6 +11,7 @@ import { parse } from '../common/validate.ts';
 import type { Engine } from '../engine.ts';
 import { command } from './command.ts';
 import type { Metrics } from './metrics.ts';
+import type { CommandLimits } from './rate-limits.ts';
 import type { SelectionMarks } from './selection-marks.ts';
 import type { BerthSocket, TokenVerifier } from './types.ts';
 
@@ -23,6 +24,7 @@ export interface HandlerDeps {
   log: Logger;
   metrics: Metrics;
   marks: SelectionMarks;
+  limits: CommandLimits;
 }
 
 /** Thin handlers: validate, call the engine, ack. Pushes leave through the outbox relay. */

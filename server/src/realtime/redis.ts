@@ -6,6 +6,8 @@ import type { BerthServer } from './types.ts';
 export interface RedisLink {
   /** 'up' while both connections are ready. */
   state(): 'up' | 'down';
+  /** Puts the Redis adapter on a Socket.IO server. */
+  attach(io: BerthServer): void;
   /** A client for commands (rate limits, marks); fails fast while Redis is down. */
   command: Redis;
   close(): Promise<void>;
@@ -17,7 +19,7 @@ export interface RedisLink {
  * notice through the digest and re-snapshot), nothing queues up in memory, and ioredis keeps
  * reconnecting and re-subscribing on its own, so cross-node pushes resume by themselves.
  */
-export function connectRedis(url: string, io: BerthServer, log: Logger): RedisLink {
+export function connectRedis(url: string, log: Logger): RedisLink {
   const options = {
     // Never give up reconnecting; back off to one attempt a second.
     retryStrategy: (times: number) => Math.min(times * 100, 1000),
@@ -55,9 +57,11 @@ export function connectRedis(url: string, io: BerthServer, log: Logger): RedisLi
         : value;
     },
   });
-  io.adapter(createAdapter(safePub, sub, { key: 'berth' }));
   return {
     state,
+    attach: (io) => {
+      io.adapter(createAdapter(safePub, sub, { key: 'berth' }));
+    },
     command,
     async close() {
       await Promise.allSettled([pub.quit(), sub.quit(), command.quit()]);

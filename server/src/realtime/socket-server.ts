@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger.ts';
 import type { Engine } from '../engine.ts';
 import { registerHandlers } from './handlers.ts';
 import type { Metrics } from './metrics.ts';
+import type { CommandLimits } from './rate-limits.ts';
 import { originAllowed } from './origin.ts';
 import { SelectionMarks } from './selection-marks.ts';
 import type { BerthServer, TokenVerifier } from './types.ts';
@@ -19,6 +20,7 @@ export interface SocketServerDeps {
   metrics: Metrics;
   allowedOrigins: readonly string[];
   maxSocketsPerUser: number;
+  limits: CommandLimits;
 }
 
 /**
@@ -97,6 +99,7 @@ export function createSocketServer(deps: SocketServerDeps): BerthServer {
       log: deps.log,
       metrics: deps.metrics,
       marks,
+      limits: deps.limits,
     });
     socket.on('disconnect', () => {
       deps.metrics.sockets.dec();

@@ -51,6 +51,7 @@ describe.skipIf(!redisServerAvailable())(
           LOG_LEVEL: 'warn',
           DB_POOL_MAX: '60',
           OUTBOX_RELAY_INTERVAL_MS: '20',
+          RATE_LIMITS: 'auth:renew=3',
           DIGEST_INTERVAL_MS: '500',
           ...env,
         },
@@ -104,6 +105,18 @@ describe.skipIf(!redisServerAvailable())(
         });
       }
       await db.assertIntegrity();
+    });
+
+    it('a user past the limit gets RATE_LIMITED with a retry-after, on any node (counted in Redis)', async () => {
+      const session = await register(a, 'limited');
+      const [onA, onB] = [await open(a, session.accessToken), await open(b, session.accessToken)];
+      const renew = (s: ClientSocket) => ask(s, 'auth:renew', { accessToken: session.accessToken });
+      expect((await renew(onA)).ok).toBe(true);
+      expect((await renew(onB)).ok).toBe(true);
+      expect((await renew(onA)).ok).toBe(true);
+      const refused = await renew(onB);
+      expect(refused.ok ? 'OK' : refused.error.code).toBe('RATE_LIMITED');
+      expect(refused.ok ? 0 : (refused.error.details?.retryAfterMs as number)).toBeGreaterThan(0);
     });
 
     it('kill-after-commit: the change still reaches node B, and a client that was on the dead node converges on B', async () => {

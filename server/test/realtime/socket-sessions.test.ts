@@ -20,7 +20,11 @@ describe(`socket sessions (${TRANSPORT})`, () => {
     db = await createTestDb();
     // Access tokens live 2 s here, so expiry can be watched.
     node = await startNode(db, {
-      config: { ACCESS_TOKEN_TTL_SECONDS: 2, MAX_SOCKETS_PER_USER: 2 },
+      config: {
+        ACCESS_TOKEN_TTL_SECONDS: 2,
+        MAX_SOCKETS_PER_USER: 2,
+        RATE_LIMITS: 'hold:release=2',
+      },
     });
     run = await createTestRun(db.pool, { seatsPerClass: 6 });
   });
@@ -73,6 +77,19 @@ describe(`socket sessions (${TRANSPORT})`, () => {
     expect(
       (await must<BookingView>(socket, 'hold:create', holdInput(run, [run.seats.SL![1]!]))).status,
     ).toBe('held');
+  });
+
+  it('a user past a command limit gets RATE_LIMITED with a retry-after, and nothing changes', async () => {
+    const socket = await open((await signUp(node)).accessToken);
+    const codes = [];
+    for (let i = 0; i < 3; i++) {
+      const ack = await ask(socket, 'hold:release', { bookingId: 999_999 });
+      codes.push(ack.ok ? 'OK' : ack.error.code);
+      if (!ack.ok && ack.error.code === 'RATE_LIMITED') {
+        expect(ack.error.details?.retryAfterMs).toBeGreaterThan(0);
+      }
+    }
+    expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'RATE_LIMITED']);
   });
 
   it('a user may keep only so many sockets open', async () => {
