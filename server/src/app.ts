@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Config } from './config/env.ts';
+import { demoEnabled, type Config } from './config/env.ts';
 import type { Logger } from './common/logger.ts';
 import { query } from './common/sql.ts';
 import { createEngine } from './engine.ts';
@@ -16,6 +16,7 @@ import { createSocketServer } from './realtime/socket-server.ts';
 import { listenOn, type Listening } from './realtime/listen.ts';
 import { chooseTransport } from './realtime/uws-loader.ts';
 import { connectRedis } from './realtime/redis.ts';
+import { createRaceDemo, type RaceDemo } from './realtime/race.ts';
 import { CommandLimits, parseRateLimits } from './realtime/rate-limits.ts';
 
 export interface AppDeps {
@@ -62,8 +63,13 @@ export function createApp(deps: AppDeps) {
     allowedOrigins: config.ALLOWED_ORIGINS,
     maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
     limits,
+    extraHandlers: (socket) => race?.register(socket, { log, metrics, limits }),
   });
   redis?.attach(io);
+  const shared = () => !redis || redis.state() === 'up';
+  const race: RaceDemo | undefined = demoEnabled(config)
+    ? createRaceDemo({ io, engine, nodeId, shared, log })
+    : undefined;
   const startedAt = Date.now();
 
   const health = async () => {
@@ -120,7 +126,6 @@ export function createApp(deps: AppDeps) {
         (io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
       const publishLocal = (room: string, event: string, payload: unknown) =>
         (io.local.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
-      const shared = () => !redis || redis.state() === 'up';
       const intervalJobs: IntervalJob[] = [
         startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
         startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),

@@ -1,4 +1,4 @@
-import { loadConfig } from './config/env.ts';
+import { demoEnabled, loadConfig } from './config/env.ts';
 import { createLogger } from './common/logger.ts';
 import { openDatabase } from './db/database.ts';
 import { seedDatabase } from './db/seeders/seed.ts';
@@ -18,7 +18,8 @@ async function main() {
     throw new Error('node count must be 1 to 16');
 
   const db = await openDatabase(config, log);
-  const summary = await seedDatabase(db.orm.em.fork());
+  const demo = demoEnabled(config);
+  const summary = await seedDatabase(db.orm.em.fork(), { demo });
   await db.orm.em.getConnection().execute('analyze');
   log.info(summary, 'catalog seeded');
 
@@ -43,7 +44,12 @@ async function main() {
     const node = await spawnNode({
       name,
       port: config.PORT + i,
-      env: { DATABASE_URL: db.url, REDIS_URL: redisUrl, SEED_ON_START: 'false' },
+      env: {
+        DATABASE_URL: db.url,
+        REDIS_URL: redisUrl,
+        SEED_ON_START: 'false',
+        BERTH_DEMO: String(demo),
+      },
       log: (line) => process.stdout.write(`[${name}] ${line}\n`),
     });
     nodes.push(node);

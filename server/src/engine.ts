@@ -10,7 +10,7 @@ import { adminStats, auditTrail, runOccupancy } from './modules/admin/admin.serv
 import type { Actor } from './modules/audit/transition-writer.ts';
 import { bookingByPnr, myBookings, pnrStatus } from './modules/booking/booking-queries.ts';
 import { stationsByPrefix } from './modules/catalog/stations.service.ts';
-import { holdSeats } from './modules/booking/hold.service.ts';
+import { holdSeats, type HoldProbe } from './modules/booking/hold.service.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
 import { CatalogCache } from './modules/catalog/route-cache.ts';
 import { searchRuns } from './modules/catalog/search.service.ts';
@@ -53,7 +53,8 @@ export function createEngine(deps: EngineDeps) {
 
   return {
     context: ctx,
-    hold: (actor: UserActor, input: unknown) => holdSeats(ctx, actor, input),
+    hold: (actor: UserActor, input: unknown, probe?: HoldProbe) =>
+      holdSeats(ctx, actor, input, probe),
     release: (actor: UserActor, input: unknown) => releaseHold(ctx, actor, input),
     pay: (actor: UserActor, input: unknown) => payBooking(ctx, actor, input),
     cancel: (actor: UserActor, input: unknown) => cancelBooking(ctx, actor, input),

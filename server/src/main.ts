@@ -1,4 +1,4 @@
-import { loadConfig, ConfigError } from './config/env.ts';
+import { demoEnabled, loadConfig, ConfigError } from './config/env.ts';
 import { createLogger } from './common/logger.ts';
 import { openDatabase } from './db/database.ts';
 import { seedDatabase } from './db/seeders/seed.ts';
@@ -21,7 +21,7 @@ async function main() {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   const db = await openDatabase(config, log);
   if (config.SEED_ON_START) {
-    const summary = await seedDatabase(db.orm.em.fork());
+    const summary = await seedDatabase(db.orm.em.fork(), { demo: demoEnabled(config) });
     // Fresh tables have no statistics yet; give the planner some before the first hold.
     await db.orm.em.getConnection().execute('analyze');
     log.info(summary, 'catalog seeded');

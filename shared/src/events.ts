@@ -1,4 +1,5 @@
 import type { Ack } from './errors.ts';
+import type { DemoInfo, RaceEntry, RaceResult, RaceStart } from './schemas/race.ts';
 import type {
   BookingView,
   CancelRequest,
@@ -41,6 +42,10 @@ export interface ClientToServerEvents {
   'seat:select': (payload: SeatSelect, ack: AckCallback<null>) => void;
   /** Present a fresh access token without reconnecting (rooms are kept). */
   'auth:renew': (payload: AuthRenew, ack: AckCallback<AuthRenewed>) => void;
+  /** Join the race demo's room; the ack says which run and segment it races on. */
+  'race:watch': (payload: Record<string, never>, ack: AckCallback<DemoInfo>) => void;
+  /** Race N demo users for one seat (signed-in users); the result is also broadcast. */
+  'race:start': (payload: RaceStart, ack: AckCallback<RaceResult>) => void;
 }
 
 /** Pushes from the server. */
@@ -57,11 +62,25 @@ export interface ServerToClientEvents {
   'booking:updated': (payload: BookingUpdated) => void;
   /** Someone is looking at a seat of a watched run right now. */
   'seat:selecting': (payload: SeatSelecting) => void;
+  /** A demo race finished: the winner, every loser's code, every lock wait. */
+  'race:finished': (payload: RaceResult) => void;
+}
+
+/** A node's share of a demo race: which contenders it runs, and when to start. */
+export interface RaceOrder {
+  raceId: string;
+  seatId: number;
+  startAt: number;
+  /** Contender indexes (0-based) per node id. */
+  assignments: Record<string, number[]>;
 }
 
 /** Messages between nodes (through the adapter). */
 export interface InterServerEvents {
-  ping: () => void;
+  /** Who is there to run a share of a race? Each node answers with its id. */
+  'race:peer': (raceId: string, ack: (nodeId: string) => void) => void;
+  /** Run your share of a race; answer with its entries. */
+  'race:run': (order: RaceOrder, ack: (entries: RaceEntry[]) => void) => void;
 }
 
 /** What a node keeps per socket. */

@@ -8,3 +8,4 @@ export * from './rooms.ts';
 export * from './schemas/realtime.ts';
 export * from './events.ts';
 export * from './schemas/auth.ts';
+export * from './schemas/race.ts';

@@ -62,11 +62,16 @@ const envSchema = z.object({
    */
   BERTH_FAULT: z.enum(['kill-after-commit']).optional(),
   BERTH_TEST_FAULTS: bool.default(false),
+  /** The race demo: on by default with the embedded database, off with DATABASE_URL. */
+  BERTH_DEMO: bool.optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {}
+
+/** The race demo is on by default with the embedded database and off with DATABASE_URL. */
+export const demoEnabled = (c: Config) => c.BERTH_DEMO ?? !c.DATABASE_URL;
 
 /** Parses the environment once; the message names every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

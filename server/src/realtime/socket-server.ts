@@ -8,7 +8,7 @@ import type { Metrics } from './metrics.ts';
 import type { CommandLimits } from './rate-limits.ts';
 import { originAllowed } from './origin.ts';
 import { SelectionMarks } from './selection-marks.ts';
-import type { BerthServer, TokenVerifier } from './types.ts';
+import type { BerthServer, BerthSocket, TokenVerifier } from './types.ts';
 
 /** The largest frame a client may send; past it, engine.io closes that one socket. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -21,6 +21,8 @@ export interface SocketServerDeps {
   allowedOrigins: readonly string[];
   maxSocketsPerUser: number;
   limits: CommandLimits;
+  /** Adds the race demo's commands to each socket, when the demo is on. */
+  extraHandlers?: (socket: BerthSocket) => void;
 }
 
 /**
@@ -101,6 +103,7 @@ export function createSocketServer(deps: SocketServerDeps): BerthServer {
       marks,
       limits: deps.limits,
     });
+    deps.extraHandlers?.(socket);
     socket.on('disconnect', () => {
       deps.metrics.sockets.dec();
       marks.forget(socket.id);

@@ -1,4 +1,4 @@
-import type { AuthTokens, BookingView } from '@berth/shared';
+import type { AuthTokens, BookingView, DemoInfo, RaceResult, RunSnapshot } from '@berth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
@@ -7,6 +7,8 @@ import {
   type LocalRedis,
 } from '../../src/cluster/local-redis.ts';
 import { spawnNode, type NodeProcess } from '../../src/cluster/spawn-node.ts';
+import { createOrm } from '../../src/db/orm.ts';
+import { seedDatabase } from '../../src/db/seeders/seed.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
@@ -52,6 +54,7 @@ describe.skipIf(!redisServerAvailable())(
           DB_POOL_MAX: '60',
           OUTBOX_RELAY_INTERVAL_MS: '20',
           RATE_LIMITS: 'auth:renew=3',
+          BERTH_DEMO: 'true',
           DIGEST_INTERVAL_MS: '500',
           ...env,
         },
@@ -65,6 +68,9 @@ describe.skipIf(!redisServerAvailable())(
       db = await createTestDb();
       redis = await startLocalRedis(await freePort());
       run = await createTestRun(db.pool, { stops: 4, seatsPerClass: 40 });
+      const orm = await createOrm({ url: db.url, poolMax: 2 });
+      await seedDatabase(orm.em.fork(), { days: 1, demo: true });
+      await orm.close(true);
       [a, b] = await Promise.all([start('node-a'), start('node-b')]);
     }, 120_000);
     afterAll(async () => {
@@ -105,6 +111,34 @@ describe.skipIf(!redisServerAvailable())(
         });
       }
       await db.assertIntegrity();
+    });
+
+    it('a demo race of 50 spread over both nodes: one winner, 49 SEAT_TAKEN, watchers on both nodes see all 50', async () => {
+      const watchers = [await open(a), await open(b)];
+      const seen: RaceResult[][] = [[], []];
+      let demo: DemoInfo | undefined;
+      for (const [i, w] of watchers.entries()) {
+        demo = await must<DemoInfo>(w, 'race:watch', {});
+        w.on('race:finished', (r) => seen[i]!.push(r));
+      }
+      const snapshot = await must<RunSnapshot>(watchers[0]!, 'run:watch', {
+        runId: demo!.runId,
+        from: demo!.from,
+        to: demo!.to,
+      });
+      const starter = await open(a, (await register(a, 'starter')).accessToken);
+      const result = await must<RaceResult>(starter, 'race:start', {
+        seatId: snapshot.seats[0]!.seatId,
+        contenders: 50,
+      });
+      expect(result.entries).toHaveLength(50);
+      expect(result.entries.filter((e) => e.outcome === 'WON')).toHaveLength(1);
+      expect(result.entries.filter((e) => e.outcome === 'SEAT_TAKEN')).toHaveLength(49);
+      expect(new Set(result.entries.map((e) => e.node))).toEqual(new Set(['node-a', 'node-b']));
+      for (const s of seen) {
+        await waitFor(() => s.length === 1, 5000, 'race:finished on every node');
+        expect(s[0]!.entries).toHaveLength(50);
+      }
     });
 
     it('a user past the limit gets RATE_LIMITED with a retry-after, on any node (counted in Redis)', async () => {

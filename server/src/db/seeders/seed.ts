@@ -3,6 +3,7 @@ import { queryOne, query } from '../../common/sql.ts';
 import { seedCatalog } from './seed-catalog.ts';
 import { seedRuns, seedSeats, serviceWindow } from './seed-runs.ts';
 import { seedUsers } from './seed-users.ts';
+import { seedDemo } from './seed-demo.ts';
 
 export { DEMO_USERS, type DemoUser } from './seed-users.ts';
 
@@ -11,6 +12,8 @@ export interface SeedOptions {
   now?: Date;
   /** How many service dates, starting today, get runs; defaults to a week. */
   days?: number;
+  /** Also seed the race demo's users and run. */
+  demo?: boolean;
 }
 
 /** Row counts after seeding: everything in those tables, not only what this call added. */
@@ -51,6 +54,7 @@ export async function seedDatabase(
     await seedRuns(tx, window);
     await seedSeats(tx, window);
     await seedUsers(tx);
+    if (options.demo) await seedDemo(tx);
     return countRows(tx);
   });
 }

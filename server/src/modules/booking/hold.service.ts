@@ -35,6 +35,12 @@ import { isExclusionWait, isPnrCollision, seatIdsFromExclusion, seatTaken } from
 
 export const HOLD_ACTION = 'HOLD';
 
+/** Filled in by a hold for whoever wants to see inside it (the race demo). */
+export interface HoldProbe {
+  /** Time spent in `SELECT ... FOR UPDATE` on the seat rows, waiting for other holds. */
+  lockWaitMs?: number;
+}
+
 /** A lapsed hold on our seats also holds seats we have not locked: lock them too and start over. */
 class NeedMoreSeats extends Error {
   constructor(readonly seatIds: number[]) {
@@ -62,12 +68,13 @@ export async function holdSeats(
   ctx: EngineContext,
   actor: Actor & { userId: number },
   input: unknown,
+  probe?: HoldProbe,
 ) {
   const prepared = await prepare(ctx, parse(holdRequestSchema, input));
   let extraSeats: number[] = [];
   for (let attempt = 0; ; attempt++) {
     try {
-      const outcome = await ctx.tx((em) => holdTx(ctx, em, actor, prepared, extraSeats));
+      const outcome = await ctx.tx((em) => holdTx(ctx, em, actor, prepared, extraSeats, probe));
       return unwrap(outcome);
     } catch (err) {
       if (err instanceof NeedMoreSeats && attempt < 3) {
@@ -135,6 +142,7 @@ async function holdTx(
   actor: Actor & { userId: number },
   p: PreparedHold,
   extraSeats: number[],
+  probe?: HoldProbe,
 ): Promise<Outcome<BookingView>> {
   const { req, segment } = p;
   const claim = await claimKey<BookingView>(em, actor.userId, req.idempotencyKey, 'hold', p.hash);
@@ -162,7 +170,9 @@ async function holdTx(
 
   const lockIds = [...new Set([...req.seatIds, ...extraSeats])].sort((a, b) => a - b);
   if (!ctx.hooks.skipSeatLock) {
+    const lockStart = performance.now();
     await query(em, `select id from seats where id = any(?) order by id for update`, [lockIds]);
+    if (probe) probe.lockWaitMs = performance.now() - lockStart;
   }
   const overlaps = await query<{ seat_id: string; booking_id: string; lapsed: boolean }>(
     em,

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  raceStartSchema,
+  raceWatchSchema,
+  rooms,
+  type RaceEntry,
+  type RaceOrder,
+  type RaceResult,
+} from '@berth/shared';
+import { DomainError } from '../common/errors.ts';
+import type { Logger } from '../common/logger.ts';
+import { parse } from '../common/validate.ts';
+import type { Engine } from '../engine.ts';
+import {
+  clearDemoHolds,
+  loadDemoStage,
+  runShare,
+  type DemoStage,
+} from '../modules/demo/race.service.ts';
+import { command } from './command.ts';
+import type { Metrics } from './metrics.ts';
+import type { CommandLimits } from './rate-limits.ts';
+import type { BerthServer, BerthSocket } from './types.ts';
+
+/** Contenders start this long after the order goes out, so every node starts them together. */
+const START_DELAY_MS = 250;
+
+/**
+ * The race demo: N demo users hold one seat at the same instant, spread over the cluster's nodes
+ * (round robin over the nodes that answer), and everyone in the demo room sees who won and how
+ * long each waited inside the seat's row lock.
+ */
+export function createRaceDemo(deps: {
+  io: BerthServer;
+  engine: Engine;
+  nodeId: string;
+  /** Whether other nodes can be reached (Redis up). */
+  shared: () => boolean;
+  log: Logger;
+}) {
+  let stage: Promise<DemoStage> | undefined;
+  const getStage = () =>
+    (stage ??= loadDemoStage(deps.engine).catch((err: unknown) => {
+      stage = undefined;
+      throw err;
+    }));
+
+  deps.io.on('race:peer', (_raceId, ack) => ack(deps.nodeId));
+  deps.io.on('race:run', (order, ack) => {
+    getStage()
+      .then((s) =>
+        runShare(deps.engine, s, order, order.assignments[deps.nodeId] ?? [], deps.nodeId),
+      )
+      .then(ack, (err: unknown) => {
+        deps.log.error({ err }, 'race share failed');
+        ack([]);
+      });
+  });
+
+  async function askPeers<T>(
+    event: 'race:peer' | 'race:run',
+    arg: string | RaceOrder,
+    timeoutMs: number,
+  ): Promise<T[]> {
+    if (!deps.shared()) return [];
+    try {
+      const emit = deps.io.serverSideEmitWithAck as (e: string, a: unknown) => Promise<T[]>;
+      const answers = emit.call(deps.io, event, arg);
+      return await Promise.race([
+        answers,
+        sleep(timeoutMs).then(() => Promise.reject(new Error(`no answer in ${timeoutMs} ms`))),
+      ]);
+    } catch (err) {
+      deps.log.warn({ err, event }, 'a node did not answer in time');
+      return [];
+    }
+  }
+
+  async function start(input: unknown): Promise<RaceResult> {
+    const req = parse(raceStartSchema, input);
+    const s = await getStage();
+    if (!s.seatIds.has(req.seatId))
+      throw new DomainError('VALIDATION', 'That seat is not on the demo train.');
+    if (s.users.length < req.contenders)
+      throw new DomainError('INVALID_STATE', 'Not enough demo users are seeded.');
+    await clearDemoHolds(deps.engine, s);
+
+    const raceId = randomUUID();
+    const peers = (await askPeers<string>('race:peer', raceId, 1000)).filter(
+      (p) => p !== deps.nodeId,
+    );
+    const nodes = [deps.nodeId, ...new Set(peers)];
+    const assignments: Record<string, number[]> = Object.fromEntries(nodes.map((n) => [n, []]));
+    for (let i = 0; i < req.contenders; i++) assignments[nodes[i % nodes.length]!]!.push(i);
+    const order: RaceOrder = {
+      raceId,
+      seatId: req.seatId,
+      startAt: Date.now() + START_DELAY_MS,
+      assignments,
+    };
+
+    const [mine, theirs] = await Promise.all([
+      runShare(deps.engine, s, order, assignments[deps.nodeId]!, deps.nodeId),
+      peers.length ? askPeers<RaceEntry[]>('race:run', order, 15_000) : Promise.resolve([]),
+    ]);
+    const entries = [...mine, ...theirs.flat()].sort((a, b) =>
+      a.contender.localeCompare(b.contender),
+    );
+    const result: RaceResult = {
+      raceId,
+      runId: s.runId,
+      seatId: req.seatId,
+      winner: entries.find((e) => e.outcome === 'WON')?.contender ?? null,
+      entries,
+      startedAt: new Date(order.startAt).toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+    deps.io.to(rooms.demo).emit('race:finished', result);
+    return result;
+  }
+
+  /** The demo's socket commands. */
+  function register(
+    socket: BerthSocket,
+    commandDeps: { log: Logger; metrics: Metrics; limits: CommandLimits },
+  ) {
+    command(socket, commandDeps, 'race:watch', { auth: false }, async (payload) => {
+      parse(raceWatchSchema, payload ?? {});
+      const s = await getStage();
+      await socket.join(rooms.demo);
+      return { runId: s.runId, from: s.from, to: s.to };
+    });
+    command(socket, commandDeps, 'race:start', { auth: true }, (payload) => start(payload));
+  }
+
+  return { register, start };
+}
+
+export type RaceDemo = ReturnType<typeof createRaceDemo>;

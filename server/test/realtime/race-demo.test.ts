@@ -1,0 +1,98 @@
+import type { DemoInfo, RaceResult, RunSnapshot } from '@berth/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrm } from '../../src/db/orm.ts';
+import { seedDatabase } from '../../src/db/seeders/seed.ts';
+import { createTestDb, type TestDb } from '../support/harness.ts';
+import { ask, connect, must, waitFor, type ClientSocket } from '../support/live.ts';
+import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
+
+describe(`the race demo (${TRANSPORT})`, () => {
+  let db: TestDb;
+  let node: TestNode;
+  let demo: DemoInfo;
+  let seats: number[];
+  const sockets: ClientSocket[] = [];
+  const open = async (token?: string) => {
+    const s = await connect(node.url, token);
+    sockets.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    const orm = await createOrm({ url: db.url, poolMax: 2 });
+    await seedDatabase(orm.em.fork(), { days: 1, demo: true });
+    await orm.close(true);
+    node = await startNode(db, { config: { BERTH_DEMO: true, DB_POOL_MAX: 60 } });
+    demo = await must<DemoInfo>(await open(), 'race:watch', {});
+    const snapshot = await must<RunSnapshot>(await open(), 'run:watch', {
+      runId: demo.runId,
+      from: demo.from,
+      to: demo.to,
+    });
+    seats = snapshot.seats.map((s) => s.seatId);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await node.close();
+    await db.close();
+  });
+
+  it('a race of 50: one winner, 49 SEAT_TAKEN, every watcher of the demo room gets all 50 entries', async () => {
+    const watchers = [await open(), await open()];
+    const seen: RaceResult[][] = watchers.map(() => []);
+    for (const [i, w] of watchers.entries()) {
+      await must(w, 'race:watch', {});
+      w.on('race:finished', (r) => seen[i]!.push(r));
+    }
+    const starter = await open((await signUp(node)).accessToken);
+    const result = await must<RaceResult>(starter, 'race:start', {
+      seatId: seats[0],
+      contenders: 50,
+    });
+    expect(result.entries).toHaveLength(50);
+    expect(result.entries.filter((e) => e.outcome === 'WON')).toHaveLength(1);
+    expect(result.entries.filter((e) => e.outcome === 'SEAT_TAKEN')).toHaveLength(49);
+    expect(result.winner).toBe(result.entries.find((e) => e.outcome === 'WON')!.contender);
+    expect(result.entries.every((e) => e.lockWaitMs >= 0 && e.totalMs >= e.lockWaitMs)).toBe(true);
+    // Losers queue on the seat's row lock behind the winner: someone waited.
+    expect(Math.max(...result.entries.map((e) => e.lockWaitMs))).toBeGreaterThan(0);
+    for (const s of seen) {
+      await waitFor(() => s.length === 1, 5000, 'race:finished');
+      expect(s[0]!.entries).toHaveLength(50);
+      expect(s[0]!.raceId).toBe(result.raceId);
+    }
+    await db.assertIntegrity();
+  });
+
+  it('the next race on that seat releases the last one first, so it has a winner again', async () => {
+    const starter = await open((await signUp(node)).accessToken);
+    const again = await must<RaceResult>(starter, 'race:start', {
+      seatId: seats[0],
+      contenders: 10,
+    });
+    expect(again.entries.filter((e) => e.outcome === 'WON')).toHaveLength(1);
+    const other = await must<RaceResult>(starter, 'race:start', {
+      seatId: seats[1],
+      contenders: 2,
+    });
+    expect(other.entries.map((e) => e.outcome).sort()).toEqual(['SEAT_TAKEN', 'WON']);
+    await db.assertIntegrity();
+  });
+
+  it('only signed-in users start races; bad input is VALIDATION', async () => {
+    const anon = await open();
+    const refused = await ask(anon, 'race:start', { seatId: seats[0], contenders: 2 });
+    expect(refused.ok ? 'OK' : refused.error.code).toBe('UNAUTHENTICATED');
+    const user = await open((await signUp(node)).accessToken);
+    for (const payload of [
+      { seatId: seats[0], contenders: 51 },
+      { seatId: seats[0], contenders: 1 },
+      { seatId: 1, contenders: 2 },
+      {},
+    ]) {
+      const ack = await ask(user, 'race:start', payload);
+      expect(ack.ok ? 'OK' : ack.error.code, JSON.stringify(payload)).toBe('VALIDATION');
+    }
+  });
+});

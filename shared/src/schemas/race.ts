@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors.ts';
+import { id } from './common.ts';
+
+export const MAX_CONTENDERS = 50;
+
+/** Race N demo users for one seat of the demo run. */
+export const raceStartSchema = z
+  .object({ seatId: id, contenders: z.number().int().min(2).max(MAX_CONTENDERS) })
+  .strict();
+export type RaceStart = z.infer<typeof raceStartSchema>;
+
+export const raceWatchSchema = z.object({}).strict();
+
+/** Where the race happens: the demo run and its segment. */
+export const demoInfoSchema = z.object({ runId: z.number(), from: z.string(), to: z.string() });
+export type DemoInfo = z.infer<typeof demoInfoSchema>;
+
+export const raceEntrySchema = z.object({
+  contender: z.string(),
+  /** The node that ran this contender's hold. */
+  node: z.string(),
+  outcome: z.union([z.literal('WON'), z.enum(ERROR_CODES)]),
+  /** Time spent waiting inside `SELECT ... FOR UPDATE` on the seat row. */
+  lockWaitMs: z.number(),
+  totalMs: z.number(),
+});
+export type RaceEntry = z.infer<typeof raceEntrySchema>;
+
+export const raceResultSchema = z.object({
+  raceId: z.string(),
+  runId: z.number(),
+  seatId: z.number(),
+  winner: z.string().nullable(),
+  entries: z.array(raceEntrySchema),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+export type RaceResult = z.infer<typeof raceResultSchema>;
