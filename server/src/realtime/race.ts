@@ -65,8 +65,11 @@ export function createRaceDemo(deps: {
   ): Promise<T[]> {
     if (!deps.shared()) return [];
     try {
-      const emit = deps.io.serverSideEmitWithAck as (e: string, a: unknown) => Promise<T[]>;
-      const answers = emit.call(deps.io, event, arg);
+      const answers = (
+        event === 'race:peer'
+          ? deps.io.serverSideEmitWithAck('race:peer', arg as string)
+          : deps.io.serverSideEmitWithAck('race:run', arg as RaceOrder)
+      ) as Promise<T[]>;
       return await Promise.race([
         answers,
         sleep(timeoutMs).then(() => Promise.reject(new Error(`no answer in ${timeoutMs} ms`))),
