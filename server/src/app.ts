@@ -63,6 +63,7 @@ export function createApp(deps: AppDeps) {
     allowedOrigins: config.ALLOWED_ORIGINS,
     maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
     limits,
+    redis: redis?.command ?? null,
     extraHandlers: (socket) => race?.register(socket, { log, metrics, limits }),
   });
   redis?.attach(io);

@@ -51,7 +51,11 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
     await socket.join(room);
     try {
       const map = await engine.seatMap(user?.userId ?? null, req);
-      return { ...map, serverNow: new Date().toISOString() };
+      return {
+        ...map,
+        serverNow: new Date().toISOString(),
+        selecting: await deps.marks.current(req.runId),
+      };
     } catch (err) {
       await socket.leave(room);
       throw err;
@@ -79,18 +83,18 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
   );
   on('booking:cancel', true, (payload, user) => engine.cancel(user!, payload));
 
-  on('seat:select', true, (payload) => {
+  on('seat:select', true, async (payload) => {
     const req = parse(seatSelectSchema, payload);
     const room = rooms.run(req.runId);
     if (!socket.rooms.has(room))
       throw new DomainError('VALIDATION', 'Watch the run before selecting its seats.');
-    const until = deps.marks.mark(socket.id);
+    const until = await deps.marks.mark(socket.id, req.runId, req.seatId);
     if (!until)
       throw new DomainError('RATE_LIMITED', 'Slow down a little.', { retryAfterMs: 1000 });
     socket
       .to(room)
       .emit('seat:selecting', { runId: req.runId, seatId: req.seatId, until: until.toISOString() });
-    return Promise.resolve(null);
+    return null;
   });
 
   on('auth:renew', false, async (payload) => {

@@ -1,4 +1,5 @@
 import { rooms, type SocketData } from '@berth/shared';
+import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { DomainError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
@@ -21,6 +22,8 @@ export interface SocketServerDeps {
   allowedOrigins: readonly string[];
   maxSocketsPerUser: number;
   limits: CommandLimits;
+  /** Where "being selected" marks are shared; null: this node's memory. */
+  redis?: Redis | null;
   /** Adds the race demo's commands to each socket, when the demo is on. */
   extraHandlers?: (socket: BerthSocket) => void;
 }
@@ -41,7 +44,7 @@ export function createSocketServer(deps: SocketServerDeps): BerthServer {
     pingInterval: 10_000,
     pingTimeout: 8_000,
   });
-  const marks = new SelectionMarks();
+  const marks = new SelectionMarks(deps.redis ?? null);
   const socketsPerUser = new Map<number, number>();
 
   io.use((socket, next) => {

@@ -141,6 +141,24 @@ describe.skipIf(!redisServerAvailable())(
       }
     });
 
+    it('a "being selected" mark made on node A shows on node B, pushed and in a fresh snapshot (Redis)', async () => {
+      const selector = await open(a, (await register(a, 'selector')).accessToken);
+      const watcherOnB = await open(b);
+      for (const s of [selector, watcherOnB])
+        await must(s, 'run:watch', { runId: run.runId, from: run.stops[0], to: run.stops[1] });
+      const pushed = new Promise<{ seatId: number }>((resolve) =>
+        watcherOnB.once('seat:selecting', resolve),
+      );
+      await must(selector, 'seat:select', { runId: run.runId, seatId: run.seats.CC![0] });
+      expect((await pushed).seatId).toBe(run.seats.CC![0]);
+      const fresh = await must<RunSnapshot>(await open(b), 'run:watch', {
+        runId: run.runId,
+        from: run.stops[0],
+        to: run.stops[1],
+      });
+      expect(fresh.selecting.map((m) => m.seatId)).toContain(run.seats.CC![0]);
+    });
+
     it('a user past the limit gets RATE_LIMITED with a retry-after, on any node (counted in Redis)', async () => {
       const session = await register(a, 'limited');
       const [onA, onB] = [await open(a, session.accessToken), await open(b, session.accessToken)];

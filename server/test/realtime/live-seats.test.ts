@@ -131,6 +131,13 @@ describe(`live seat changes reach every watcher (${TRANSPORT})`, () => {
     await waitFor(() => marks.length > 0, 5000, 'the mark');
     expect(marks.map((m) => [m.who, m.mark.seatId])).toEqual([['other', run.seats.SL![5]]]);
     expect(new Date(marks[0]!.mark.until).getTime()).toBeGreaterThan(Date.now());
+    // A watcher arriving now sees the mark in its snapshot.
+    const late = await must<RunSnapshot>(await open(), 'run:watch', {
+      runId: run.runId,
+      from: run.stops[0],
+      to: run.stops[1],
+    });
+    expect(late.selecting.map((m) => m.seatId)).toEqual([run.seats.SL![5]]);
   });
 
   it('a periodic digest matches what a watcher has applied', async () => {

@@ -21,6 +21,8 @@ export type AuthRenew = z.infer<typeof authRenewSchema>;
 export const runSnapshotSchema = seatMapSchema.extend({
   /** Server clock when the snapshot was read (ISO). */
   serverNow: z.string(),
+  /** Seats someone is looking at right now, and until when to show it. */
+  selecting: z.array(z.object({ seatId: z.number(), until: z.string() })),
 });
 export type RunSnapshot = z.infer<typeof runSnapshotSchema>;
 
