@@ -49,7 +49,7 @@ export class SelectionMarks {
 
   /** The run's marks that have not lapsed, for a watcher's snapshot. */
   async current(runId: number, now = Date.now()): Promise<Mark[]> {
-    const merged = new Map<number, number>(this.local.get(runId));
+    const merged = new Map<number, number>(this.local.get(runId) ?? []);
     try {
       if (this.redis) {
         const stored = await this.redis.hgetall(`berth:sel:${runId}`);
