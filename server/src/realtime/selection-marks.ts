@@ -41,7 +41,7 @@ export class SelectionMarks {
         .exec();
     } catch {
       let marks = this.local.get(runId);
-      if (!marks) this.local.set(runId, (marks = new Map()));
+      if (!marks) this.local.set(runId, (marks = new Map<number, number>()));
       marks.set(seatId, until);
     }
     return new Date(until);
