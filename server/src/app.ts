@@ -50,10 +50,12 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthService({ orm, config, log, jwtSecret: config.JWT_SECRET });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
   // Counted in Redis, shared by every node; in this node's memory while Redis is down.
+  // The race demo's users are exempt: a race of 50 must never be throttled.
+  const demoUsers = new Set<number>();
   const limits = new CommandLimits(
     parseRateLimits(config.RATE_LIMITS),
     redis?.command ?? null,
-    () => false,
+    (userId) => demoUsers.has(userId),
   );
   const io = createSocketServer({
     engine,
@@ -112,6 +114,7 @@ export function createApp(deps: AppDeps) {
 
   return {
     engine,
+    limits,
     auth,
     io,
     metrics,
@@ -123,6 +126,7 @@ export function createApp(deps: AppDeps) {
     async listen(port = config.PORT): Promise<{ port: number }> {
       await engine.init();
       engine.startJobs();
+      if (race) for (const id of await race.demoUserIds().catch(() => [])) demoUsers.add(id);
       const publish = (room: string, event: string, payload: unknown) =>
         (io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
       const publishLocal = (room: string, event: string, payload: unknown) =>

@@ -137,7 +137,12 @@ export function createRaceDemo(deps: {
     command(socket, commandDeps, 'race:start', { auth: true }, (payload) => start(payload));
   }
 
-  return { register, start };
+  /** The demo users' ids (empty when the demo was not seeded). */
+  async function demoUserIds(): Promise<number[]> {
+    return (await getStage()).users;
+  }
+
+  return { register, start, demoUserIds };
 }
 
 export type RaceDemo = ReturnType<typeof createRaceDemo>;
