@@ -86,10 +86,10 @@ function figures(uws: SideResult, node: SideResult): Figure[] {
     fan(`  first watcher p50 (ms)`, `first_${n}_p50`, (r) => r.first.p50, relayWhy);
     fan(`  first->last spread p99 (ms)`, `spread_${n}_p99`, (r) => r.spread.p99, spreadWhy);
   }
-  const ackWhy =
+  const ackWhy = (samples: number) =>
     'an ack is the hold transaction in PostgreSQL (~8 statements, ~5 ms) plus any wait for the ' +
     "node's event loop, which each broadcast to the watchers holds for as long as it takes to " +
-    'write every frame; of 160 holds the p99 is the second slowest, so one stall decides it';
+    `write every frame; of ${samples} holds the p99 is one of the slowest two, so one stall decides it`;
   for (const n of [...uws.acks.keys()]) {
     const a = uws.acks.get(n)!;
     const b = node.acks.get(n);
@@ -102,7 +102,7 @@ function figures(uws: SideResult, node: SideResult): Figure[] {
         uws: a.ack.p50,
         node: b.ack.p50,
         better: 'lower',
-        whyBehind: ackWhy,
+        whyBehind: ackWhy(a.answered),
       },
       {
         name: `ack @${n} p99 (ms)`,
@@ -111,7 +111,7 @@ function figures(uws: SideResult, node: SideResult): Figure[] {
         node: b.ack.p99,
         better: 'lower',
         target: last ? `p99 < ${TARGETS.ackP99Ms}` : undefined,
-        whyBehind: ackWhy,
+        whyBehind: ackWhy(a.answered),
       },
     );
   }
