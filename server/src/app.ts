@@ -11,7 +11,7 @@ import { warnExpiringHolds } from './jobs/expiry-warnings.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { sendDigests } from './realtime/digest.ts';
 import { createMetrics } from './realtime/metrics.ts';
-import { startOutboxRelay } from './realtime/outbox-relay.ts';
+import { shardedPublish, startOutboxRelay } from './realtime/outbox-relay.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import { listenOn, type Listening } from './realtime/listen.ts';
 import { chooseTransport } from './realtime/uws-loader.ts';
@@ -127,10 +127,8 @@ export function createApp(deps: AppDeps) {
       await engine.init();
       engine.startJobs();
       if (race) for (const id of await race.demoUserIds().catch(() => [])) demoUsers.add(id);
-      const publish = (room: string, event: string, payload: unknown) =>
-        (io.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
-      const publishLocal = (room: string, event: string, payload: unknown) =>
-        (io.local.to(room).emit as (e: string, p: unknown) => boolean)(event, payload);
+      const publish = shardedPublish((room) => io.to(room));
+      const publishLocal = shardedPublish((room) => io.local.to(room));
       const intervalJobs: IntervalJob[] = [
         startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
         startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),

@@ -1,5 +1,6 @@
 import {
   authRenewSchema,
+  RUN_SHARDS,
   rooms,
   runUnwatchSchema,
   runWatchSchema,
@@ -48,7 +49,7 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
     }
     // Join before reading: a change committed in between arrives as a delta the client can
     // discard by version, instead of being missed.
-    await socket.join(room);
+    await socket.join([room, rooms.runShard(req.runId, shardOf(socket.id))]);
     try {
       const map = await engine.seatMap(user?.userId ?? null, req);
       return {
@@ -57,14 +58,14 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
         selecting: await deps.marks.current(req.runId),
       };
     } catch (err) {
-      await socket.leave(room);
+      await leaveRun(socket, req.runId);
       throw err;
     }
   });
 
   on('run:unwatch', false, async (payload) => {
     const req = parse(runUnwatchSchema, payload);
-    await socket.leave(rooms.run(req.runId));
+    await leaveRun(socket, req.runId);
     return null;
   });
 
@@ -116,6 +117,18 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
     if (claims.role === 'admin') await socket.join(rooms.admins);
     return { userId: claims.userId, expiresAt: claims.expiresAt.toISOString() };
   });
+}
+
+/** A socket's shard of every run it watches: stable, and spread evenly over the shards. */
+function shardOf(socketId: string): number {
+  let h = 0;
+  for (let i = 0; i < socketId.length; i++) h = (h * 31 + socketId.charCodeAt(i)) >>> 0;
+  return h % RUN_SHARDS;
+}
+
+async function leaveRun(socket: BerthSocket, runId: number) {
+  await socket.leave(rooms.run(runId));
+  await socket.leave(rooms.runShard(runId, shardOf(socket.id)));
 }
 
 function watchedRuns(socket: BerthSocket): number {

@@ -1,11 +1,12 @@
-import type { SeatDelta } from '@berth/shared';
+import { RUN_SHARDS, rooms, type SeatDelta } from '@berth/shared';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger.ts';
 import { query, transaction } from '../common/sql.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Where the relay sends what it read: Socket.IO rooms, through the adapter or locally. */
-export type Publish = (room: string, event: string, payload: unknown) => void;
+export type Publish = (room: string, event: string, payload: unknown) => void | Promise<void>;
 
 interface OutboxRow {
   id: string;
@@ -37,7 +38,7 @@ export async function relayOutboxOnce(
       [BATCH],
     );
     if (rows.length === 0) return 0;
-    publishRows(rows, publish, metrics);
+    await publishRows(rows, publish, metrics);
     await query(tx, `update outbox set published_at = now() where id = any(?)`, [
       rows.map((r) => r.id),
     ]);
@@ -64,7 +65,7 @@ export async function tailOutboxLocally(
       where published_at is null and id > ? order by id limit ?`,
     [after, BATCH],
   );
-  publishRows(rows, publishLocal, null);
+  await publishRows(rows, publishLocal, null);
   return rows.length ? Number(rows[rows.length - 1]!.id) : after;
 }
 
@@ -72,14 +73,14 @@ export async function tailOutboxLocally(
  * A tick's `seats:changed` rows are merged per room into one batch (the newest version of each
  * seat), so a rush of changes reaches a watcher as one message per tick, not one per change.
  */
-function publishRows(rows: OutboxRow[], publish: Publish, metrics: Metrics | null) {
+async function publishRows(rows: OutboxRow[], publish: Publish, metrics: Metrics | null) {
   const seatBatches = new Map<
     string,
     { runId: number; seats: Map<number, SeatDelta>; committedAt: Date }
   >();
   for (const row of rows) {
     if (row.event !== 'seats:changed') {
-      publish(row.room, row.event, row.payload);
+      await publish(row.room, row.event, row.payload);
       metrics?.pushes.inc({ event: row.event });
       continue;
     }
@@ -96,7 +97,7 @@ function publishRows(rows: OutboxRow[], publish: Publish, metrics: Metrics | nul
     if (row.created_at > merged.committedAt) merged.committedAt = row.created_at;
   }
   for (const [room, merged] of seatBatches) {
-    publish(room, 'seats:changed', {
+    await publish(room, 'seats:changed', {
       runId: merged.runId,
       seats: [...merged.seats.values()],
       committedAt: new Date(merged.committedAt).toISOString(),
@@ -157,5 +158,27 @@ export function startOutboxRelay(opts: {
       clearTimeout(timer);
       await running;
     },
+  };
+}
+
+type Emitter = { emit: (event: string, payload: unknown) => boolean };
+
+/**
+ * Publishes through Socket.IO rooms. Seat deltas go to a run's watcher shards one after another,
+ * yielding to the event loop in between: a broadcast to thousands of sockets then never blocks
+ * the node's acks for the whole of it.
+ */
+export function shardedPublish(to: (room: string) => unknown): Publish {
+  const emitter = (room: string) => to(room) as Emitter;
+  return async (room, event, payload) => {
+    if (event !== 'seats:changed') {
+      emitter(room).emit(event, payload);
+      return;
+    }
+    const runId = (payload as { runId: number }).runId;
+    for (let shard = 0; shard < RUN_SHARDS; shard++) {
+      emitter(rooms.runShard(runId, shard)).emit(event, payload);
+      await yieldToLoop();
+    }
   };
 }
