@@ -1,0 +1,66 @@
+import { fareFor, type HoldRequest } from '@berth/shared';
+import { DomainError } from '../../common/errors.ts';
+import type { EngineContext } from '../../engine-context.ts';
+import { arrivalAt, departureAt, type RunRoute, type SeatInfo } from '../catalog/route-cache.ts';
+import { resolveSegment, type Segment } from '../catalog/segment.ts';
+import { requestHash } from '../idempotency/idempotency.ts';
+
+/** Everything a hold needs that does not take a lock: read (mostly from memory) before the transaction. */
+export interface PreparedHold {
+  req: HoldRequest;
+  route: RunRoute;
+  segment: Segment;
+  seats: SeatInfo[];
+  classCode: string;
+  farePaise: number;
+  journey: [Date, Date];
+  hash: string;
+}
+
+/**
+ * Holds 1 to 6 seats for one segment, as DESIGN.md's hold flow: claim the idempotency key, lock
+ * the user, refuse an overlapping journey, lock the seats in id order, expire lapsed holds on
+ * them, refuse any other overlap with SEAT_TAKEN, then insert, bump, audit and announce.
+ */
+
+/** Checks the run, the segment and the seats, and prices the hold. */
+export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<PreparedHold> {
+  const route = await ctx.catalog.route(req.runId);
+  if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
+  if (route.status !== 'scheduled') {
+    throw new DomainError(
+      'INVALID_STATE',
+      `Train ${route.trainNumber} is no longer taking bookings.`,
+    );
+  }
+  const segment = resolveSegment(route, req.from, req.to);
+  const boardingAt = departureAt(route, segment.from);
+  if (boardingAt.getTime() <= Date.now()) {
+    throw new DomainError(
+      'INVALID_STATE',
+      `Train ${route.trainNumber} has already left ${req.from}.`,
+    );
+  }
+  const runSeats = await ctx.catalog.seatsOf(req.runId);
+  const seats = req.seatIds.map((id) => {
+    const seat = runSeats.get(id);
+    if (!seat) throw new DomainError('NOT_FOUND', `Seat ${id} is not on this train.`);
+    return seat;
+  });
+  const classCode = seats[0]!.classCode;
+  if (seats.some((s) => s.classCode !== classCode)) {
+    throw new DomainError('VALIDATION', 'All seats of one booking must be in the same class.');
+  }
+  const fare = (await ctx.catalog.classFares()).get(classCode);
+  if (!fare) throw new Error(`no fare for class ${classCode}`);
+  return {
+    req,
+    route,
+    segment,
+    seats,
+    classCode,
+    farePaise: fareFor(fare, segment.to.km - segment.from.km, seats.length),
+    journey: [boardingAt, arrivalAt(route, segment.to)],
+    hash: requestHash('hold', req),
+  };
+}
