@@ -29,7 +29,8 @@ const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_seq, to
              now() + make_interval(secs => $9), now() + make_interval(secs => $10), $11, $12)
      returning id, expires_at, created_at`;
 const INSERT_BOOKING_SEAT = `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
-     values ($1, $2, int4range($3, $4), $5, $6, $7)`;
+     values ($1, $2, int4range($3, $4), $5, $6, $7)
+     on conflict do nothing returning seat_id`;
 const BUMP_SEATS = `with bumped as (
        update seats set version = version + 1 where id = any($1) returning id, version
      )

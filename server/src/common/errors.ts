@@ -37,4 +37,3 @@ export function sqlState(err: unknown): string | undefined {
 export const EXCLUSION_VIOLATION = '23P01';
 export const UNIQUE_VIOLATION = '23505';
 export const LOCK_NOT_AVAILABLE = '55P03';
-export const DEADLOCK_DETECTED = '40P01';

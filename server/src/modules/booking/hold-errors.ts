@@ -18,11 +18,6 @@ export function seatIdsFromExclusion(err: unknown, fallback: number[]): number[]
   return match ? [Number(match[1])] : fallback;
 }
 
-export function isExclusionWait(err: unknown) {
-  const where = (err as { where?: unknown }).where;
-  return typeof where === 'string' && where.includes('exclusion constraint');
-}
-
 export function isPnrCollision(err: unknown) {
   return (err as { constraint?: unknown }).constraint === 'bookings_pnr_key';
 }

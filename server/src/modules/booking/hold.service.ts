@@ -1,6 +1,5 @@
 import { holdRequestSchema, rooms, seatLabel, type BookingView } from '@berth/shared';
 import {
-  DEADLOCK_DETECTED,
   DomainError,
   EXCLUSION_VIOLATION,
   UNIQUE_VIOLATION,
@@ -22,7 +21,7 @@ import { expireLapsed, LAPSED, LIVE } from './lapse.ts';
 import { newPnr } from './pnr.ts';
 import { bumpSeats, seatsChanged } from './seat-changes.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
-import { isExclusionWait, isPnrCollision, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
+import { isPnrCollision, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
 
 export const HOLD_ACTION = 'HOLD';
 
@@ -30,6 +29,13 @@ export const HOLD_ACTION = 'HOLD';
 export interface HoldProbe {
   /** Time spent in `SELECT ... FOR UPDATE` on the seat rows, waiting for other holds. */
   lockWaitMs?: number;
+}
+
+/** The exclusion constraint turned seats away (ON CONFLICT DO NOTHING inserted fewer rows). */
+class RefusedByConstraint extends Error {
+  constructor(readonly seatIds: number[]) {
+    super('refused by the exclusion constraint');
+  }
 }
 
 /** A lapsed hold on our seats also holds seats we have not locked: lock them too and start over. */
@@ -57,13 +63,14 @@ export async function holdSeats(
         continue;
       }
       if (sqlState(err) === UNIQUE_VIOLATION && isPnrCollision(err) && attempt < 3) continue;
-      // Without the seat lock (a test hook), two inserts of one seat can wait on each other inside
-      // the exclusion check until PostgreSQL aborts one; run it again to read the winner's row.
-      if (sqlState(err) === DEADLOCK_DETECTED && isExclusionWait(err) && attempt < 3) continue;
-      if (sqlState(err) === EXCLUSION_VIOLATION) {
-        // The database refused an overlap the locks did not catch: the same answer as the locks.
-        const taken = seatTaken(seatIdsFromExclusion(err, prepared.req.seatIds));
-        return unwrap(await recordFailure(ctx, actor.userId, prepared, taken));
+      if (err instanceof RefusedByConstraint || sqlState(err) === EXCLUSION_VIOLATION) {
+        // The database refused an overlap the locks did not catch: the same answer as the locks
+        // (the transaction, with its booking row, is rolled back; the refusal is stored).
+        const seatIds =
+          err instanceof RefusedByConstraint
+            ? err.seatIds
+            : seatIdsFromExclusion(err, prepared.req.seatIds);
+        return unwrap(await recordFailure(ctx, actor.userId, prepared, seatTaken(seatIds)));
       }
       throw err;
     }
@@ -204,12 +211,19 @@ async function insertHold(
     );
     return '(?, ?, int4range(?, ?), ?, ?, ?)';
   });
-  await query(
+  // ON CONFLICT DO NOTHING: should the locks ever miss an overlap, the exclusion constraint skips
+  // the row instead of raising, and speculative insertion never deadlocks two such inserts.
+  const inserted = await query<{ seat_id: string }>(
     em,
     `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
-     values ${values.join(', ')}`,
+     values ${values.join(', ')}
+     on conflict do nothing returning seat_id`,
     bindings,
   );
+  if (inserted.length < req.seatIds.length) {
+    const got = new Set(inserted.map((r) => Number(r.seat_id)));
+    throw new RefusedByConstraint(req.seatIds.filter((id) => !got.has(id)));
+  }
   return {
     id: bookingId,
     pnr,
