@@ -9,19 +9,15 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, key, type TestRun } from '../support/fixtures.ts';
-import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
+import { ask, LiveMap, must, waitFor, socketTracker } from '../support/live.ts';
 import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 
 describe(`live seat changes reach every watcher (${TRANSPORT})`, () => {
   let db: TestDb;
   let node: TestNode;
   let run: TestRun;
-  const sockets: ClientSocket[] = [];
-  const open = async (token?: string) => {
-    const s = await connect(node.url, token);
-    sockets.push(s);
-    return s;
-  };
+  const sockets = socketTracker(() => node.url);
+  const open = (token?: string) => sockets.open(token);
 
   beforeAll(async () => {
     db = await createTestDb();
@@ -36,7 +32,7 @@ describe(`live seat changes reach every watcher (${TRANSPORT})`, () => {
     run = await createTestRun(db.pool, { stops: 5, seatsPerClass: 10 });
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await node.close();
     await db.close();
   });

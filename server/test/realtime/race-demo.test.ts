@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../src/db/orm.ts';
 import { seedDatabase } from '../../src/db/seeders/seed.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
-import { ask, connect, must, waitFor, type ClientSocket } from '../support/live.ts';
+import { ask, must, waitFor, socketTracker } from '../support/live.ts';
 import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 
 describe(`the race demo (${TRANSPORT})`, () => {
@@ -11,12 +11,8 @@ describe(`the race demo (${TRANSPORT})`, () => {
   let node: TestNode;
   let demo: DemoInfo;
   let seats: number[];
-  const sockets: ClientSocket[] = [];
-  const open = async (token?: string) => {
-    const s = await connect(node.url, token);
-    sockets.push(s);
-    return s;
-  };
+  const sockets = socketTracker(() => node.url);
+  const open = (token?: string) => sockets.open(token);
 
   beforeAll(async () => {
     db = await createTestDb();
@@ -33,7 +29,7 @@ describe(`the race demo (${TRANSPORT})`, () => {
     seats = snapshot.seats.map((s) => s.seatId);
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await node.close();
     await db.close();
   });

@@ -2,19 +2,15 @@ import type { AuthRenewed, BookingView } from '@berth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, type TestRun } from '../support/fixtures.ts';
-import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
+import { ask, connect, LiveMap, must, waitFor, socketTracker } from '../support/live.ts';
 import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 
 describe(`socket sessions (${TRANSPORT})`, () => {
   let db: TestDb;
   let node: TestNode;
   let run: TestRun;
-  const sockets: ClientSocket[] = [];
-  const open = async (token?: string) => {
-    const s = await connect(node.url, token);
-    sockets.push(s);
-    return s;
-  };
+  const sockets = socketTracker(() => node.url);
+  const open = (token?: string) => sockets.open(token);
 
   beforeAll(async () => {
     db = await createTestDb();
@@ -29,7 +25,7 @@ describe(`socket sessions (${TRANSPORT})`, () => {
     run = await createTestRun(db.pool, { seatsPerClass: 6 });
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await node.close();
     await db.close();
   });
@@ -101,7 +97,7 @@ describe(`socket sessions (${TRANSPORT})`, () => {
     await waitFor(
       async () => {
         try {
-          sockets.push(await connect(node.url, session.accessToken));
+          sockets.track(await connect(node.url, session.accessToken));
           return true;
         } catch {
           return false;

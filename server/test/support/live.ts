@@ -136,3 +136,23 @@ export class LiveMap {
     );
   }
 }
+
+/**
+ * Opens sockets to whatever node `url()` names and remembers them, so a test file closes all of
+ * them in one `afterAll`.
+ */
+export function socketTracker(url: () => string) {
+  const sockets: ClientSocket[] = [];
+  return {
+    track(socket: ClientSocket) {
+      sockets.push(socket);
+      return socket;
+    },
+    async open(token?: string) {
+      return this.track(await connect(url(), token));
+    },
+    closeAll() {
+      for (const s of sockets) s.close();
+    },
+  };
+}
