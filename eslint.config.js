@@ -11,6 +11,7 @@ export default tseslint.config(
       '**/build/**',
       '**/.svelte-kit/**',
       'eslint.config.js',
+      '**/svelte.config.js',
     ],
   },
   js.configs.recommended,

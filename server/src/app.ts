@@ -6,6 +6,7 @@ import { query } from './common/sql.ts';
 import { createEngine } from './engine.ts';
 import type { TestHooks } from './engine-context.ts';
 import { createHttpRouter } from './http/create-router.ts';
+import { DEFAULT_WEB_DIR, StaticSite } from './http/static-site.ts';
 import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
 import { warnExpiringHolds } from './jobs/expiry-warnings.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
     ? createRaceDemo({ io, engine, nodeId, shared, log })
     : undefined;
   const startedAt = Date.now();
+  const site = new StaticSite(config.BERTH_WEB_DIR ?? DEFAULT_WEB_DIR);
 
   const health = async () => {
     const started = performance.now();
@@ -148,7 +150,7 @@ export function createApp(deps: AppDeps) {
             }),
           ];
       jobs = [...relays, ...intervalJobs];
-      listening = await listenOn(transport, io, router, port);
+      listening = await listenOn(transport, io, router, site, port);
       log.info(
         {
           nodeId,

@@ -14,6 +14,8 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: int(1024, 65535).default(54329),
   DB_POOL_MAX: int(1, 500).default(20),
   PORT: int(1, 65535).default(8080),
+  /** The built web client to serve; default: the workspace's `web/build`. */
+  BERTH_WEB_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOLD_SECONDS: int(1, 3600).default(300),
   SWEEP_INTERVAL_MS: int(50, 60_000).default(1000),

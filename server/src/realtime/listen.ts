@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { createNodeHttpServer } from '../http/node-http.ts';
 import type { Router } from '../http/router.ts';
 import { mountUwsRoutes } from '../http/uws-http.ts';
+import type { StaticSite, StaticAnswer } from '../http/static-site.ts';
 import type { BerthServer } from './types.ts';
 import type { Transport } from './uws-loader.ts';
 
@@ -10,16 +11,15 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-const NOT_FOUND = JSON.stringify({
-  ok: false,
-  error: { code: 'NOT_FOUND', message: 'Nothing is here.' },
-});
-
-/** Serves the router and Socket.IO from one uWS app, or from Node's HTTP server. */
+/**
+ * Serves the router, Socket.IO and the built web client (every other path) from one uWS app, or
+ * from Node's HTTP server.
+ */
 export async function listenOn(
   transport: Transport,
   io: BerthServer,
   router: Router,
+  site: StaticSite,
   port: number,
 ): Promise<Listening> {
   if (transport.kind === 'uws') {
@@ -27,12 +27,17 @@ export async function listenOn(
     const app = uWS.App();
     io.attachApp(app);
     mountUwsRoutes(app, router);
-    app.any('/*', (res) => {
+    app.any('/*', (res, req) => {
+      const headers: Record<string, string> = {};
+      req.forEach((k, v) => {
+        headers[k] = v;
+      });
+      const answer = site.answer(req.getMethod().toUpperCase(), req.getUrl(), headers);
       res.cork(() => {
-        res
-          .writeStatus('404 Not Found')
-          .writeHeader('content-type', 'application/json')
-          .end(NOT_FOUND);
+        res.writeStatus(STATUS_LINE[answer.status]);
+        for (const [k, v] of Object.entries(answer.headers)) res.writeHeader(k, v);
+        if (answer.body) res.end(answer.body);
+        else res.endWithoutBody();
       });
     });
     const token = await new Promise<unknown>((resolve, reject) => {
@@ -48,9 +53,13 @@ export async function listenOn(
       },
     };
   }
-  const server: http.Server = createNodeHttpServer(router, (_req, res) => {
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(NOT_FOUND);
+  const server: http.Server = createNodeHttpServer(router, (req, res) => {
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+    );
+    const answer = site.answer(req.method ?? 'GET', req.url ?? '/', headers);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body ?? undefined);
   });
   io.attach(server);
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +76,12 @@ export async function listenOn(
     },
   };
 }
+
+const STATUS_LINE: Record<StaticAnswer['status'], string> = {
+  200: '200 OK',
+  304: '304 Not Modified',
+  404: '404 Not Found',
+};
 
 function closeIo(io: BerthServer): Promise<void> {
   return new Promise((resolve) => {

@@ -1,0 +1,76 @@
+import type { SeatsChanged, SeatsDigest, SeatSelecting } from '@berth/shared';
+import { SeatMapState, type Schedule } from '../state/seat-map.svelte.ts';
+import { describeError } from '../format/errors.ts';
+import type { Connection } from './connection.svelte.ts';
+
+/**
+ * Watches one run for one segment over a connection: takes the snapshot, feeds the run's deltas,
+ * digests and "being selected" marks into a SeatMapState, and takes a fresh snapshot after every
+ * reconnect or when a digest shows a missed batch.
+ */
+export class RunWatch {
+  readonly map: SeatMapState;
+  #error = $state<string | null>(null);
+  #closed = false;
+  readonly #off: (() => void)[] = [];
+
+  constructor(
+    private readonly conn: Connection,
+    readonly runId: number,
+    readonly from: string,
+    readonly to: string,
+    opts: { schedule?: Schedule } = {},
+  ) {
+    this.map = new SeatMapState({ ...opts, onBehind: () => void this.snapshot() });
+    const onChanged = (batch: SeatsChanged) => {
+      if (batch.runId === runId) this.map.queue(batch.seats);
+    };
+    const onDigest = (digest: SeatsDigest) => this.map.checkDigest(digest);
+    const onSelecting = (mark: SeatSelecting) => {
+      if (mark.runId === runId) this.map.mark(mark.seatId, mark.until);
+    };
+    conn.socket.on('seats:changed', onChanged);
+    conn.socket.on('seats:digest', onDigest);
+    conn.socket.on('seat:selecting', onSelecting);
+    this.#off.push(
+      () => conn.socket.off('seats:changed', onChanged),
+      () => conn.socket.off('seats:digest', onDigest),
+      () => conn.socket.off('seat:selecting', onSelecting),
+      conn.onReconnect(() => void this.snapshot()),
+    );
+    void this.snapshot();
+  }
+
+  /** Why the map could not be loaded, in words for a passenger; null when all is well. */
+  get error(): string | null {
+    return this.#error;
+  }
+
+  /** (Re)joins the run's room; the ack is a fresh snapshot that replaces everything shown. */
+  async snapshot(): Promise<void> {
+    const ack = await this.conn.ask('run:watch', {
+      runId: this.runId,
+      from: this.from,
+      to: this.to,
+    });
+    if (this.#closed) return;
+    if (ack.ok) {
+      this.#error = null;
+      this.map.applySnapshot(ack.data);
+    } else {
+      this.#error = describeError(ack.error);
+    }
+  }
+
+  /** Tells the run's other watchers that this viewer is looking at a seat. */
+  select(seatId: number): void {
+    void this.conn.ask('seat:select', { runId: this.runId, seatId });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const off of this.#off) off();
+    this.map.dispose();
+    if (this.conn.online) void this.conn.ask('run:unwatch', { runId: this.runId });
+  }
+}

@@ -1,0 +1,204 @@
+import {
+  stateForSegment,
+  type RunSnapshot,
+  type SeatDelta,
+  type SeatMapSeat,
+  type SeatState,
+  type SeatsDigest,
+} from '@berth/shared';
+
+export type Schedule = (flush: () => void) => void;
+
+/** Next animation frame, with a timer as a backstop for tabs that paint rarely. */
+export const frameSchedule: Schedule = (flush) => {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    flush();
+  };
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
+  setTimeout(once, 100);
+};
+
+/** How long a digest may run ahead of the batches before the client re-snapshots. */
+export const DIGEST_GRACE_MS = 1500;
+
+export interface ClassCount {
+  classCode: string;
+  capacity: number;
+  free: number;
+}
+
+/**
+ * The live seat map of one run for one segment. The snapshot from `run:watch` sets it; deltas
+ * (`seats:changed`) are queued and applied in one batch per animation frame; a delta whose
+ * version is not newer than what is shown is stale and ignored. Digests tell whether a batch was
+ * missed: if the versions the client holds still add up to less than the server's after a grace
+ * period, `onBehind` asks for a fresh snapshot.
+ */
+export class SeatMapState {
+  #seats = $state<SeatMapSeat[]>([]);
+  #selecting = $state<Record<number, number>>({});
+  #ready = $state(false);
+  #resyncs = $state(0);
+  #runId = 0;
+  #segment = { from: 0, to: 0 };
+  readonly #index = new Map<number, number>();
+  /** Seats of the viewer's own live holds and bookings on this run. */
+  readonly #mine = new Set<number>();
+  #queue: SeatDelta[] = [];
+  #flushQueued = false;
+  #digestTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly opts: {
+      schedule?: Schedule;
+      onBehind?: () => void;
+      now?: () => number;
+      graceMs?: number;
+    } = {},
+  ) {}
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+  get runId(): number {
+    return this.#runId;
+  }
+  get seats(): readonly SeatMapSeat[] {
+    return this.#seats;
+  }
+  /** How many times a digest made this map take a fresh snapshot. */
+  get resyncs(): number {
+    return this.#resyncs;
+  }
+
+  seat(seatId: number): SeatMapSeat | undefined {
+    const i = this.#index.get(seatId);
+    return i === undefined ? undefined : this.#seats[i];
+  }
+
+  /** True while another watcher is looking at the seat. */
+  isSelecting(seatId: number, now = (this.opts.now ?? Date.now)()): boolean {
+    const until = this.#selecting[seatId];
+    return until !== undefined && until > now;
+  }
+
+  get versionSum(): number {
+    let sum = 0;
+    for (const s of this.#seats) sum += s.version;
+    return sum;
+  }
+
+  /** Free seats and capacity per class, for this segment. */
+  get counts(): ClassCount[] {
+    const byClass = new Map<string, ClassCount>();
+    for (const s of this.#seats) {
+      const c = byClass.get(s.classCode) ?? { classCode: s.classCode, capacity: 0, free: 0 };
+      c.capacity += 1;
+      if (s.state === 'free') c.free += 1;
+      byClass.set(s.classCode, c);
+    }
+    return [...byClass.values()];
+  }
+
+  applySnapshot(snapshot: RunSnapshot, now = (this.opts.now ?? Date.now)()): void {
+    this.#runId = snapshot.runId;
+    this.#segment = { from: snapshot.from.seq, to: snapshot.to.seq };
+    this.#queue = [];
+    this.#index.clear();
+    this.#mine.clear();
+    snapshot.seats.forEach((s, i) => {
+      this.#index.set(s.seatId, i);
+      if (s.state === 'yours') this.#mine.add(s.seatId);
+    });
+    this.#seats = snapshot.seats.map((s) => ({ ...s }));
+    const offset = Date.parse(snapshot.serverNow) - now;
+    this.#selecting = Object.fromEntries(
+      snapshot.selecting.map((m) => [m.seatId, Date.parse(m.until) - offset]),
+    );
+    this.#ready = true;
+    this.#clearDigestTimer();
+  }
+
+  /** Queues a batch; it is applied with any others on the next frame. */
+  queue(deltas: readonly SeatDelta[]): void {
+    this.#queue.push(...deltas);
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    (this.opts.schedule ?? frameSchedule)(() => this.flush());
+  }
+
+  /** Applies every queued delta now, in order; stale versions are skipped. */
+  flush(): void {
+    this.#flushQueued = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    for (const delta of batch) {
+      const i = this.#index.get(delta.seatId);
+      if (i === undefined) continue;
+      const seat = this.#seats[i]!;
+      if (delta.version <= seat.version) continue;
+      const state = stateForSegment(delta.occupancy, this.#segment);
+      if (state === 'free') this.#mine.delete(delta.seatId);
+      seat.version = delta.version;
+      seat.state = this.#mine.has(delta.seatId) ? 'yours' : state;
+    }
+  }
+
+  /** The viewer now holds these seats (from a hold's ack): show them as theirs. */
+  claim(seatIds: readonly number[]): void {
+    for (const id of seatIds) {
+      this.#mine.add(id);
+      const seat = this.seat(id);
+      if (seat && seat.state !== 'free') seat.state = 'yours';
+    }
+  }
+
+  /** The viewer's hold on these seats ended; what the seats show now comes from the deltas. */
+  disown(seatIds: readonly number[]): void {
+    for (const id of seatIds) {
+      this.#mine.delete(id);
+      const seat = this.seat(id);
+      if (seat?.state === 'yours') seat.state = 'held';
+    }
+  }
+
+  mark(seatId: number, untilIso: string, serverOffsetMs = 0): void {
+    this.#selecting[seatId] = Date.parse(untilIso) - serverOffsetMs;
+  }
+
+  /** Compares with the server's digest; re-snapshots if still behind after the grace period. */
+  checkDigest(digest: SeatsDigest): void {
+    if (!this.#ready || digest.runId !== this.#runId) return;
+    if (this.#queue.length > 0) this.flush();
+    if (!this.#behind(digest)) return this.#clearDigestTimer();
+    if (this.#digestTimer) return;
+    this.#digestTimer = setTimeout(() => {
+      this.#digestTimer = null;
+      this.flush();
+      if (this.#behind(digest)) {
+        this.#resyncs += 1;
+        this.opts.onBehind?.();
+      }
+    }, this.opts.graceMs ?? DIGEST_GRACE_MS);
+  }
+
+  #behind(digest: SeatsDigest): boolean {
+    // Versions only grow: holding less than the server's sum means a change never arrived.
+    return digest.seatCount !== this.#seats.length || this.versionSum < digest.versionSum;
+  }
+
+  #clearDigestTimer() {
+    if (this.#digestTimer) clearTimeout(this.#digestTimer);
+    this.#digestTimer = null;
+  }
+
+  dispose(): void {
+    this.#clearDigestTimer();
+    this.#queue = [];
+  }
+}
+
+export type { SeatState };
