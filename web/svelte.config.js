@@ -5,7 +5,13 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 export default {
   preprocess: vitePreprocess(),
   kit: {
-    adapter: adapter({ fallback: '200.html', strict: false }),
+    // BERTH_WEB_OUT lets the e2e runs build into their own folder.
+    adapter: adapter({
+      pages: process.env.BERTH_WEB_OUT ?? 'build',
+      assets: process.env.BERTH_WEB_OUT ?? 'build',
+      fallback: '200.html',
+      strict: false,
+    }),
     alias: { $lib: 'src/lib' },
     typescript: {
       // The end-to-end tests and test configs are typed and linted with the app.

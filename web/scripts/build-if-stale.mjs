@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 
 const web = fileURLToPath(new URL('..', import.meta.url));
 const marker = path.join(web, 'build', '200.html');
-const sources = ['src', 'static', '../shared/src', 'svelte.config.js', 'vite.config.ts', 'package.json'];
+const sources = [
+  'src',
+  'static',
+  '../shared/src',
+  'svelte.config.js',
+  'vite.config.ts',
+  'package.json',
+];
 
 function newest(p) {
   if (!existsSync(p)) return 0;
@@ -21,9 +28,15 @@ const changed = Math.max(...sources.map((s) => newest(path.join(web, s))));
 if (built && changed <= built) {
   console.log('web client is up to date');
 } else {
-  console.log(built ? 'web client sources changed: building' : 'web client not built yet: building');
-  execFileSync(process.execPath, [path.join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: web,
-    stdio: 'inherit',
-  });
+  console.log(
+    built ? 'web client sources changed: building' : 'web client not built yet: building',
+  );
+  execFileSync(
+    process.execPath,
+    [path.join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: web,
+      stdio: 'inherit',
+    },
+  );
 }

@@ -4,9 +4,12 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const SERVER_DIR = fileURLToPath(new URL('../../../server/', import.meta.url));
-export const WEB_BUILD = fileURLToPath(new URL('../../build', import.meta.url));
+/** The embedded PostgreSQL's port; E2E_PG_PORT lets two runs share a machine. */
+export const PG_PORT = process.env.E2E_PG_PORT ?? '54359';
+/** The web build the e2e node serves (its own folder, so a run never serves a half-written one). */
+export const WEB_BUILD = fileURLToPath(new URL(`../../.data/e2e-web-${PG_PORT}`, import.meta.url));
 /** A throwaway embedded PostgreSQL, wiped before every run so each run starts from the seed. */
-const DATA_DIR = fileURLToPath(new URL('../../.data/e2e', import.meta.url));
+const DATA_DIR = fileURLToPath(new URL(`../../.data/e2e-pg-${PG_PORT}`, import.meta.url));
 
 /** Settings every end-to-end run uses: short holds, so a hold can run out inside a test. */
 export const E2E_HOLD_SECONDS = 25;
@@ -27,7 +30,7 @@ export async function startBerth(extraEnv: Record<string, string> = {}): Promise
     ...(process.env as Record<string, string>),
     PORT: String(port),
     BERTH_DATA_DIR: DATA_DIR,
-    EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54359',
+    EMBEDDED_PG_PORT: PG_PORT,
     BERTH_WEB_DIR: WEB_BUILD,
     HOLD_SECONDS: String(E2E_HOLD_SECONDS),
     SWEEP_INTERVAL_MS: '500',
