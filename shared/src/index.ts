@@ -9,3 +9,4 @@ export * from './schemas/realtime.ts';
 export * from './events.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/race.ts';
+export * from './schemas/views.ts';

@@ -1,3 +1,4 @@
+import type { AdminStats, AuditPage, RunOccupancy } from '@berth/shared';
 import { z } from 'zod';
 import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
@@ -8,16 +9,6 @@ import type { Actor } from '../audit/transition-writer.ts';
 export function assertAdmin(actor: Actor) {
   if (actor.role !== 'admin')
     throw new DomainError('FORBIDDEN', 'Only an administrator can see this.');
-}
-
-export interface AdminStats {
-  bookingsByStatus: Record<string, number>;
-  liveHolds: number;
-  revenuePaise: number;
-  refundedPaise: number;
-  pendingPayments: number;
-  pendingRefunds: number;
-  unpublishedEvents: number;
 }
 
 export async function adminStats(ctx: EngineContext, actor: Actor): Promise<AdminStats> {
@@ -52,19 +43,6 @@ export async function adminStats(ctx: EngineContext, actor: Actor): Promise<Admi
     pendingRefunds: Number(money!.pending_refunds),
     unpublishedEvents: Number(money!.unpublished),
   };
-}
-
-export interface RunOccupancy {
-  runId: number;
-  trainNumber: string;
-  serviceDate: string;
-  classCode: string;
-  capacity: number;
-  /** Seats sold on at least one leg. */
-  seatsSold: number;
-  /** Share of seat-legs sold (0..1): a seat sold Delhi-Jaipur only counts for those legs. */
-  utilisation: number;
-  liveHolds: number;
 }
 
 const occupancySchema = z
@@ -130,20 +108,6 @@ const auditSchema = z
     actor: z.string().max(40).optional(),
   })
   .strict();
-
-export interface AuditPage {
-  entries: {
-    id: number;
-    at: string;
-    actor: string;
-    action: string;
-    bookingId: number | null;
-    before: unknown;
-    after: unknown;
-  }[];
-  /** Pass back as `cursor` for the next (older) page; null at the end. */
-  nextCursor: number | null;
-}
 
 /** The audit trail, newest first, paged by id so concurrent appends never shift a page. */
 export async function auditTrail(

@@ -1,3 +1,4 @@
+import type { PnrStatus } from '@berth/shared';
 import { z } from 'zod';
 import type { BookingView } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
@@ -33,19 +34,6 @@ export async function bookingByPnr(
     throw new DomainError('NOT_FOUND', 'No booking with that PNR was found.');
   }
   return publicView(view);
-}
-
-export interface PnrStatus {
-  pnr: string;
-  trainNumber: string;
-  trainName: string;
-  serviceDate: string;
-  from: { code: string; departsAt: string };
-  to: { code: string; arrivesAt: string };
-  classCode: string;
-  status: BookingView['status'];
-  /** Per passenger, in order: coach and berth, never names or ages. */
-  seats: { coach: string; number: number; berth: string }[];
 }
 
 /** Anyone may check a PNR's status: the journey and seats, with no personal data. */

@@ -1,13 +1,8 @@
+import type { StationView } from '@berth/shared';
 import { z } from 'zod';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
-
-export interface StationView {
-  code: string;
-  name: string;
-  city: string;
-}
 
 const prefixSchema = z.string().trim().max(40);
 

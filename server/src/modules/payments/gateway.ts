@@ -2,12 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
+import type { GatewaySettingsView } from '@berth/shared';
 
-export interface GatewaySettingsView {
-  failureRate: number;
-  latencyMs: number;
-  timeoutMs: number;
-}
+export type { GatewaySettingsView } from '@berth/shared';
 
 export type GatewayStatus = 'succeeded' | 'declined' | 'voided';
 
