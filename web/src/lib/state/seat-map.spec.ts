@@ -1,0 +1,176 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RunSnapshot, SeatDelta } from '@berth/shared';
+import { SeatMapState } from './seat-map.svelte.ts';
+
+/** A run of 4 seats (two SL, two 3A) watched for stops 1 -> 3. */
+function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
+  const seat = (
+    seatId: number,
+    classCode: string,
+    state: 'free' | 'held' | 'booked' | 'yours',
+  ) => ({
+    seatId,
+    coach: classCode === 'SL' ? 'S1' : 'B1',
+    number: seatId,
+    berth: 'LB',
+    label: `seat ${seatId}`,
+    classCode,
+    version: 1,
+    state,
+  });
+  return {
+    runId: 7,
+    from: { seq: 1, code: 'JP' },
+    to: { seq: 3, code: 'KOTA' },
+    seats: [
+      seat(1, 'SL', 'free'),
+      seat(2, 'SL', 'held'),
+      seat(3, '3A', 'free'),
+      seat(4, '3A', 'yours'),
+    ],
+    serverNow: new Date(0).toISOString(),
+    selecting: [],
+    ...overrides,
+  };
+}
+
+const held = (seatId: number, version: number, from = 0, to = 4): SeatDelta => ({
+  seatId,
+  version,
+  occupancy: [{ from, to, state: 'held' }],
+});
+const free = (seatId: number, version: number): SeatDelta => ({ seatId, version, occupancy: [] });
+
+/** Runs the queued flush by hand, like one animation frame. */
+function manualFrames() {
+  const pending: (() => void)[] = [];
+  return {
+    schedule: (fn: () => void) => pending.push(fn),
+    frame: () => pending.splice(0).forEach((fn) => fn()),
+    waiting: () => pending.length,
+  };
+}
+
+describe('SeatMapState', () => {
+  it('applies a batch of deltas in order on the next frame, not before', () => {
+    const frames = manualFrames();
+    const map = new SeatMapState({ schedule: frames.schedule });
+    map.applySnapshot(snapshot());
+    map.queue([held(1, 2)]);
+    map.queue([free(1, 3), held(3, 2)]);
+    expect(map.seat(1)!.state).toBe('free');
+    expect(frames.waiting()).toBe(1);
+    frames.frame();
+    // In order: seat 1 was held at v2, then freed at v3.
+    expect(map.seat(1)).toMatchObject({ state: 'free', version: 3 });
+    expect(map.seat(3)).toMatchObject({ state: 'held', version: 2 });
+  });
+
+  it('ignores a delta whose version is not newer than the one shown', () => {
+    const map = new SeatMapState({ schedule: (fn) => fn() });
+    map.applySnapshot(snapshot());
+    map.queue([held(1, 5)]);
+    map.queue([free(1, 4), free(1, 5)]);
+    expect(map.seat(1)).toMatchObject({ state: 'held', version: 5 });
+  });
+
+  it('derives the state for its own segment from the whole occupancy', () => {
+    const map = new SeatMapState({ schedule: (fn) => fn() });
+    map.applySnapshot(snapshot());
+    // Held 0 -> 1 and 3 -> 4: neither touches 1 -> 3, so the seat stays free for this viewer.
+    map.queue([
+      {
+        seatId: 1,
+        version: 2,
+        occupancy: [
+          { from: 0, to: 1, state: 'held' },
+          { from: 3, to: 4, state: 'booked' },
+        ],
+      },
+    ]);
+    expect(map.seat(1)!.state).toBe('free');
+    map.queue([{ seatId: 1, version: 3, occupancy: [{ from: 2, to: 4, state: 'booked' }] }]);
+    expect(map.seat(1)!.state).toBe('booked');
+  });
+
+  it('keeps the viewer’s own seats as "yours" until a delta frees them', () => {
+    const map = new SeatMapState({ schedule: (fn) => fn() });
+    map.applySnapshot(snapshot());
+    map.queue([held(1, 2)]);
+    map.claim([1]);
+    expect(map.seat(1)!.state).toBe('yours');
+    map.queue([{ seatId: 1, version: 3, occupancy: [{ from: 0, to: 4, state: 'booked' }] }]);
+    expect(map.seat(1)!.state).toBe('yours');
+    map.queue([free(4, 2)]);
+    expect(map.seat(4)!.state).toBe('free');
+    // Freed once, a later sale to someone else is theirs, not ours.
+    map.queue([held(4, 3)]);
+    expect(map.seat(4)!.state).toBe('held');
+  });
+
+  it('counts free seats per class for its segment', () => {
+    const map = new SeatMapState({ schedule: (fn) => fn() });
+    map.applySnapshot(snapshot());
+    expect(map.counts).toEqual([
+      { classCode: 'SL', capacity: 2, free: 1 },
+      { classCode: '3A', capacity: 2, free: 1 },
+    ]);
+    map.queue([held(3, 2)]);
+    expect(map.counts.find((c) => c.classCode === '3A')!.free).toBe(0);
+  });
+
+  it('shows "being selected" marks until they lapse, on the server’s clock', () => {
+    let now = 10_000;
+    const map = new SeatMapState({ schedule: (fn) => fn(), now: () => now });
+    // The server's clock is 5 s ahead of this client's.
+    map.applySnapshot(
+      snapshot({
+        serverNow: new Date(now + 5000).toISOString(),
+        selecting: [{ seatId: 3, until: new Date(now + 5000 + 3000).toISOString() }],
+      }),
+    );
+    expect(map.isSelecting(3)).toBe(true);
+    now += 2900;
+    expect(map.isSelecting(3)).toBe(true);
+    now += 200;
+    expect(map.isSelecting(3)).toBe(false);
+  });
+
+  describe('digests', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    it('re-snapshots when a batch was missed (digest still ahead after the grace period)', () => {
+      const onBehind = vi.fn();
+      const map = new SeatMapState({ schedule: (fn) => fn(), onBehind, graceMs: 1000 });
+      map.applySnapshot(snapshot());
+      // The server has seen one change (version sum 4 + 1) that never reached this client.
+      map.checkDigest({ runId: 7, seatCount: 4, versionSum: 5, at: new Date().toISOString() });
+      vi.advanceTimersByTime(999);
+      expect(onBehind).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(onBehind).toHaveBeenCalledTimes(1);
+      expect(map.resyncs).toBe(1);
+    });
+
+    it('does not re-snapshot when the batch arrives within the grace period', () => {
+      const onBehind = vi.fn();
+      const map = new SeatMapState({ schedule: (fn) => fn(), onBehind, graceMs: 1000 });
+      map.applySnapshot(snapshot());
+      map.checkDigest({ runId: 7, seatCount: 4, versionSum: 5, at: new Date().toISOString() });
+      map.queue([held(1, 2)]);
+      vi.advanceTimersByTime(1000);
+      expect(onBehind).not.toHaveBeenCalled();
+    });
+
+    it('is content when its versions add up to the digest', () => {
+      const onBehind = vi.fn();
+      const map = new SeatMapState({ schedule: (fn) => fn(), onBehind, graceMs: 1000 });
+      map.applySnapshot(snapshot());
+      map.checkDigest({ runId: 7, seatCount: 4, versionSum: 4, at: new Date().toISOString() });
+      map.checkDigest({ runId: 8, seatCount: 9, versionSum: 99, at: new Date().toISOString() });
+      vi.advanceTimersByTime(5000);
+      expect(onBehind).not.toHaveBeenCalled();
+    });
+  });
+});
