@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Installs what Berth's tests need on a Debian or Ubuntu machine with Node 20+: pnpm, the
-# workspace's packages, and (from the next issues on) redis-server and Chromium from the OS.
+# workspace's packages, and redis-server and Chromium from the OS.
 # Without root it says exactly what to install instead of failing halfway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.8
 # redis-server: the cluster tests run real Redis (no npm package ships its binary).
+# chromium: the web client's end-to-end tests drive the OS's browser; no test tool downloads one.
+# (Debian names it `chromium`; Ubuntu's `chromium-browser` is the same browser.)
 OS_PACKAGES=(redis-server)
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if apt-cache show chromium >/dev/null 2>&1 || ! command -v apt-cache >/dev/null 2>&1; then
+    OS_PACKAGES+=(chromium)
+  else
+    OS_PACKAGES+=(chromium-browser)
+  fi
+fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then

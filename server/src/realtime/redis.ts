@@ -1,4 +1,5 @@
 import { createAdapter } from '@socket.io/redis-adapter';
+import { pacedSubscriber } from './paced-subscriber.ts';
 import { Redis } from 'ioredis';
 import type { Logger } from '../common/logger.ts';
 import type { BerthServer } from './types.ts';
@@ -60,7 +61,7 @@ export function connectRedis(url: string, log: Logger): RedisLink {
   return {
     state,
     attach: (io) => {
-      io.adapter(createAdapter(safePub, sub, { key: 'berth' }));
+      io.adapter(createAdapter(safePub, pacedSubscriber(sub), { key: 'berth' }));
     },
     command,
     async close() {

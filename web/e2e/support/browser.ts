@@ -6,8 +6,13 @@ import type { AuthTokens } from '@berth/shared';
 /** Where the tests write screenshots (named in the README; not committed). */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
 
-/** Debian's Chromium (`apt-get install chromium`); a test tool never downloads a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The OS's Chromium (Debian: `apt-get install chromium`); a test tool never downloads a browser. */
+export const CHROMIUM =
+  process.env.CHROMIUM_PATH ??
+  ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium'].find((p) =>
+    existsSync(p),
+  ) ??
+  '/usr/bin/chromium';
 
 /** Flags that keep Chromium from reaching anything but the server under test. */
 const FLAGS = [
