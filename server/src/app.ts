@@ -7,6 +7,7 @@ import { createEngine } from './engine.ts';
 import type { TestHooks } from './engine-context.ts';
 import { createHttpRouter } from './http/create-router.ts';
 import { DEFAULT_WEB_DIR, StaticSite } from './http/static-site.ts';
+import { demoRoutes } from './http/routes/demo-routes.ts';
 import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
 import { warnExpiringHolds } from './jobs/expiry-warnings.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
@@ -58,8 +59,16 @@ export function createApp(deps: AppDeps) {
     redis?.command ?? null,
     (userId) => demoUsers.has(userId),
   );
+  // Anyone may act as a demo user (the race demo's split screen): they hold on the demo run only.
+  const socketEngine: typeof engine = {
+    ...engine,
+    hold: async (actor, input, probe) => {
+      await race?.assertDemoHold(actor.userId, input);
+      return engine.hold(actor, input, probe);
+    },
+  };
   const io = createSocketServer({
-    engine,
+    engine: socketEngine,
     auth,
     log,
     metrics,
@@ -110,6 +119,7 @@ export function createApp(deps: AppDeps) {
     log,
     health: { health, metricsText: () => metrics.registry.metrics() },
   });
+  if (race) router.add(...demoRoutes({ race, auth }));
 
   let jobs: { stop(): Promise<void> }[] = [];
   let listening: Listening | undefined;

@@ -142,7 +142,26 @@ export function createRaceDemo(deps: {
     return (await getStage()).users;
   }
 
-  return { register, start, demoUserIds };
+  /** Demo contender `n` (1-based): the split screen signs in as two of them. */
+  async function contender(n: number): Promise<number> {
+    const userId = (await getStage()).users[n - 1];
+    if (userId === undefined) throw new DomainError('NOT_FOUND', 'No such demo contender.');
+    return userId;
+  }
+
+  /**
+   * Anyone may act as a demo user (and demo users are exempt from rate limits), so a demo user
+   * may hold seats of the demo run only.
+   */
+  async function assertDemoHold(userId: number, payload: unknown): Promise<void> {
+    const s = await getStage().catch(() => null);
+    if (!s || !s.users.includes(userId)) return;
+    const runId = (payload as { runId?: unknown } | null)?.runId;
+    if (runId !== s.runId)
+      throw new DomainError('FORBIDDEN', 'Demo users only race on the demo train.');
+  }
+
+  return { register, start, demoUserIds, contender, assertDemoHold };
 }
 
 export type RaceDemo = ReturnType<typeof createRaceDemo>;

@@ -1,10 +1,10 @@
-import type { DemoInfo, RaceResult, RunSnapshot } from '@berth/shared';
+import type { AuthTokens, BookingView, DemoInfo, RaceResult, RunSnapshot } from '@berth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../src/db/orm.ts';
 import { seedDatabase } from '../../src/db/seeders/seed.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { ask, must, waitFor, socketTracker } from '../support/live.ts';
-import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
+import { http, signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 
 describe(`the race demo (${TRANSPORT})`, () => {
   let db: TestDb;
@@ -105,5 +105,48 @@ describe(`the race demo (${TRANSPORT})`, () => {
       const ack = await ask(user, 'race:start', payload);
       expect(ack.ok ? 'OK' : ack.error.code, JSON.stringify(payload)).toBe('VALIDATION');
     }
+  });
+
+  it('the split screen signs in as demo users, who may hold seats of the demo run only', async () => {
+    const session = await http(node, 'POST', '/api/demo/session', { body: { contender: 2 } });
+    expect(session.status).toBe(200);
+    const tokens = session.body.data as AuthTokens;
+    expect(tokens.user.email).toBe('demo02@berth.dev');
+    const side = await open(tokens.accessToken);
+    const hold = await must<BookingView>(side, 'hold:create', {
+      runId: demo.runId,
+      from: demo.from,
+      to: demo.to,
+      seatIds: [seats[5]],
+      passengers: [{ name: 'demo02', age: 30 }],
+      idempotencyKey: `split-${Date.now()}`,
+    });
+    expect(hold.status).toBe('held');
+    // A run of the real timetable: refused, so demo sessions cannot skip anyone's rate limits.
+    const [real] = (await db.pool.query(`select id from runs where not demo limit 1`)).rows;
+    const [realSeat] = (
+      await db.pool.query(`select id from seats where run_id = $1 limit 1`, [real.id])
+    ).rows;
+    const stations = (
+      await db.pool.query(
+        `select s.code from train_stops ts join stations s on s.id = ts.station_id
+          join runs r on r.train_id = ts.train_id where r.id = $1 order by ts.seq`,
+        [real.id],
+      )
+    ).rows.map((r: { code: string }) => r.code);
+    const refused = await ask(side, 'hold:create', {
+      runId: Number(real.id),
+      from: stations[0],
+      to: stations[1],
+      seatIds: [Number(realSeat.id)],
+      passengers: [{ name: 'demo02', age: 30 }],
+      idempotencyKey: `split-real-${Date.now()}`,
+    });
+    expect(refused.ok ? 'OK' : refused.error.code).toBe('FORBIDDEN');
+    for (const body of [{ contender: 0 }, { contender: 51 }, { contender: '1' }, {}]) {
+      const bad = await http(node, 'POST', '/api/demo/session', { body });
+      expect(bad.body.error?.code, JSON.stringify(body)).toBe('VALIDATION');
+    }
+    await must(side, 'hold:release', { bookingId: hold.id });
   });
 });

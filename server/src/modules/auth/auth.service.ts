@@ -198,6 +198,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       return tokensFor(outcome.user, outcome.familyId, outcome.next);
     },
 
+    /**
+     * A new session for an existing user, without a password. Only for callers that decided
+     * the caller may act as that user (the race demo's split screen signs in as demo users).
+     */
+    async sessionFor(userId: number): Promise<AuthTokens> {
+      return startSession(await this.me(userId));
+    },
+
     async me(userId: number): Promise<PublicUser> {
       const [row] = await query<UserRow>(
         em(),
