@@ -13,6 +13,7 @@ import { warnExpiringHolds } from './jobs/expiry-warnings.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { sendDigests } from './realtime/digest.ts';
 import { createMetrics } from './realtime/metrics.ts';
+import { createNodeStats } from './realtime/node-stats.ts';
 import { shardedPublish, startOutboxRelay } from './realtime/outbox-relay.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import { listenOn, type Listening } from './realtime/listen.ts';
@@ -84,6 +85,15 @@ export function createApp(deps: AppDeps) {
     ? createRaceDemo({ io, engine, nodeId, shared, log })
     : undefined;
   const startedAt = Date.now();
+  const nodes = createNodeStats({
+    io,
+    metrics,
+    nodeId,
+    transport: transport.kind,
+    redis: () => (redis ? redis.state() : 'none'),
+    startedAt,
+    log,
+  });
   const site = new StaticSite(config.BERTH_WEB_DIR ?? DEFAULT_WEB_DIR);
 
   const health = async () => {
@@ -118,6 +128,7 @@ export function createApp(deps: AppDeps) {
     auth,
     log,
     health: { health, metricsText: () => metrics.registry.metrics() },
+    nodes,
   });
   if (race) router.add(...demoRoutes({ race, auth }));
 

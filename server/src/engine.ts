@@ -13,6 +13,7 @@ import { stationsByPrefix } from './modules/catalog/stations.service.ts';
 import { holdSeats, type HoldProbe } from './modules/booking/hold.service.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
 import { CatalogCache } from './modules/catalog/route-cache.ts';
+import { stationDepartures } from './modules/catalog/departures.service.ts';
 import { searchRuns } from './modules/catalog/search.service.ts';
 import { seatMap } from './modules/catalog/seat-map.service.ts';
 import { SimulatedGateway } from './modules/payments/gateway.ts';
@@ -60,6 +61,7 @@ export function createEngine(deps: EngineDeps) {
     cancel: (actor: UserActor, input: unknown) => cancelBooking(ctx, actor, input),
     seatMap: (viewerId: number | null, input: unknown) => seatMap(ctx, viewerId, input),
     search: (input: unknown) => searchRuns(ctx, input),
+    departures: (input: unknown) => stationDepartures(ctx, input),
     myBookings: (actor: UserActor) => myBookings(ctx, actor),
     bookingByPnr: (actor: Actor, pnr: unknown) => bookingByPnr(ctx, actor, pnr),
     pnrStatus: (pnr: unknown) => pnrStatus(ctx, pnr),

@@ -1,5 +1,6 @@
 import type { Ack } from './errors.ts';
 import type { DemoInfo, RaceEntry, RaceResult, RaceStart } from './schemas/race.ts';
+import type { NodeStats } from './schemas/views.ts';
 import type {
   BookingView,
   CancelRequest,
@@ -81,6 +82,8 @@ export interface InterServerEvents {
   'race:peer': (raceId: string, ack: (nodeId: string) => void) => void;
   /** Run your share of a race; answer with its entries. */
   'race:run': (order: RaceOrder, ack: (entries: RaceEntry[]) => void) => void;
+  /** How are you doing? Each node answers with its own figures (GET /api/admin/nodes). */
+  'node:stats': (ack: (stats: NodeStats) => void) => void;
 }
 
 /** What a node keeps per socket. */

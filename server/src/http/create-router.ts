@@ -2,7 +2,7 @@ import type { Logger } from '../common/logger.ts';
 import type { Engine } from '../engine.ts';
 import type { AuthService } from '../modules/auth/auth.service.ts';
 import { Router } from './router.ts';
-import type { HealthSource } from './routes/api-deps.ts';
+import type { HealthSource, NodesSource } from './routes/api-deps.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { bookingRoutes } from './routes/booking-routes.ts';
@@ -15,6 +15,7 @@ export function createHttpRouter(deps: {
   auth: AuthService;
   log: Logger;
   health: HealthSource;
+  nodes: NodesSource;
 }) {
   const authApi = {
     register: (input: unknown) => deps.auth.register(input),
@@ -24,7 +25,7 @@ export function createHttpRouter(deps: {
       deps.auth.logout((input as { refreshToken?: unknown } | null)?.refreshToken),
     me: (userId: number) => deps.auth.me(userId),
   };
-  const api = { engine: deps.engine, auth: authApi, health: deps.health };
+  const api = { engine: deps.engine, auth: authApi, health: deps.health, nodes: deps.nodes };
   const router = new Router(async (token) => {
     const claims = await deps.auth.verifyAccessToken(token);
     return { userId: claims.userId, role: claims.role };

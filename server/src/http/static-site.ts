@@ -62,9 +62,11 @@ export class StaticSite {
     if (method !== 'GET' && method !== 'HEAD') return notFound();
     if (!this.available) return missingBuild();
     const clean = safePath(urlPath);
+    if (!clean) return notFound();
     const file =
-      (clean && (this.files.get(clean) ?? this.files.get(`${clean}.html`))) ||
-      (clean && looksLikeAsset(clean) ? undefined : this.files.get('/' + FALLBACK));
+      this.files.get(clean) ??
+      this.files.get(`${clean}.html`) ??
+      (looksLikeAsset(clean) ? undefined : this.files.get('/' + FALLBACK));
     if (!file) return notFound();
     const base = {
       'content-type': file.type,
@@ -115,9 +117,10 @@ function safePath(urlPath: string): string | null {
   } catch {
     return null;
   }
-  if (decoded.includes('\0')) return null;
+  // Refused before normalising: normalize() would quietly resolve `/../x` to `/x`.
+  if (decoded.includes('\0') || decoded.split(/[/\\]/).includes('..')) return null;
   const normal = path.posix.normalize(decoded);
-  if (!normal.startsWith('/') || normal.includes('..')) return null;
+  if (!normal.startsWith('/')) return null;
   return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 

@@ -1,4 +1,11 @@
-import type { AuthTokens, BookingView, DemoInfo, RaceResult, RunSnapshot } from '@berth/shared';
+import type {
+  AuthTokens,
+  BookingView,
+  DemoInfo,
+  NodeStats,
+  RaceResult,
+  RunSnapshot,
+} from '@berth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
@@ -8,7 +15,7 @@ import {
 } from '../../src/cluster/local-redis.ts';
 import { spawnNode, type NodeProcess } from '../../src/cluster/spawn-node.ts';
 import { createOrm } from '../../src/db/orm.ts';
-import { seedDatabase } from '../../src/db/seeders/seed.ts';
+import { DEMO_USERS, seedDatabase } from '../../src/db/seeders/seed.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
@@ -86,6 +93,35 @@ describe.skipIf(!redisServerAvailable())(
       const seat = run.seats.SL![0]!;
       await must<BookingView>(holder, 'hold:create', holdInput(run, [seat]));
       await waitFor(() => watcher.stateOf(seat) === 'held', 5000, 'the delta on node B');
+    });
+
+    it('GET /api/admin/nodes on either node lists both, each answering for itself', async () => {
+      const login = await fetch(`${b.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: DEMO_USERS.admin.email,
+          password: DEMO_USERS.admin.password,
+        }),
+      });
+      const { accessToken } = ((await login.json()) as { data: AuthTokens }).data;
+      await open(b);
+      for (const [asked, other] of [
+        [a, 'node-b'],
+        [b, 'node-a'],
+      ] as const) {
+        const res = await fetch(`${asked.url}/api/admin/nodes`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+        const nodes = ((await res.json()) as { data: NodeStats[] }).data;
+        expect(nodes.map((n) => n.nodeId)).toEqual([asked === a ? 'node-a' : 'node-b', other]);
+        expect(nodes.every((n) => n.redis === 'up')).toBe(true);
+      }
+      const res = await fetch(`${a.url}/api/admin/nodes`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      const [, nodeB] = ((await res.json()) as { data: NodeStats[] }).data;
+      expect(nodeB!.connections).toBeGreaterThanOrEqual(2); // the watcher above and this one
     });
 
     it('a race across nodes has exactly one winner, 20 rounds, and the data stays sound', async () => {

@@ -12,7 +12,8 @@ export interface TestRun {
 }
 
 let counter = 0;
-const uniqueCode = () => {
+/** A station code not yet used in this test database. */
+export const uniqueCode = () => {
   counter++;
   // Two to six letters, unique within a test database.
   let n = counter + Math.floor(Math.random() * 1e6) * 1000;
@@ -27,6 +28,8 @@ const uniqueCode = () => {
 /**
  * A train of `stops` stations 100 km and 60 minutes apart, with one run departing in
  * `departsInMinutes`, and `seatsPerClass` seats in each class (CC chair car, SL sleeper).
+ * `codes` names the route's stations instead: existing ones are reused (trains that share a
+ * station), the rest created.
  */
 export async function createTestRun(
   pool: pg.Pool,
@@ -35,9 +38,10 @@ export async function createTestRun(
     seatsPerClass?: number;
     departsInMinutes?: number;
     departsAt?: Date;
+    codes?: string[];
   } = {},
 ): Promise<TestRun> {
-  const stopCount = opts.stops ?? 5;
+  const stopCount = opts.codes?.length ?? opts.stops ?? 5;
   const seatsPerClass = opts.seatsPerClass ?? 8;
   const departsAt =
     opts.departsAt ?? new Date(Date.now() + (opts.departsInMinutes ?? 24 * 60) * 60_000);
@@ -45,11 +49,12 @@ export async function createTestRun(
     insert into travel_classes (code, name, base_fare_paise, per_km_paise, sort_order) values
       ('SL', 'Sleeper', 2000, 50, 1), ('CC', 'AC Chair Car', 4000, 110, 2)
     on conflict do nothing`);
-  const codes = Array.from({ length: stopCount }, uniqueCode);
+  const codes = opts.codes ?? Array.from({ length: stopCount }, uniqueCode);
   const stationIds: number[] = [];
   for (const code of codes) {
     const r = await pool.query<{ id: number }>(
-      `insert into stations (code, name, city) values ($1, $2, $2) returning id`,
+      `insert into stations (code, name, city) values ($1, $2, $2)
+       on conflict (code) do update set code = excluded.code returning id`,
       [code, `Station ${code}`],
     );
     stationIds.push(r.rows[0]!.id);

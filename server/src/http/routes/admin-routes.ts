@@ -1,8 +1,14 @@
 import type { Route } from '../http-types.ts';
 import { queryObject, type ApiDeps } from './api-deps.ts';
 
-export function adminRoutes({ engine }: ApiDeps): Route[] {
+export function adminRoutes({ engine, nodes }: ApiDeps): Route[] {
   return [
+    {
+      method: 'GET',
+      path: '/api/admin/nodes',
+      auth: 'admin',
+      handler: () => nodes.cluster(),
+    },
     {
       method: 'GET',
       path: '/api/admin/stats',

@@ -1,3 +1,4 @@
+import type { NodeStats } from '@berth/shared';
 import type { Engine } from '../../engine.ts';
 
 /** What the HTTP routes need from the auth module. */
@@ -14,10 +15,16 @@ export interface HealthSource {
   metricsText(): Promise<string>;
 }
 
+/** The cluster's nodes as the admin page lists them. */
+export interface NodesSource {
+  cluster(): Promise<NodeStats[]>;
+}
+
 export interface ApiDeps {
   engine: Engine;
   auth: AuthApi;
   health: HealthSource;
+  nodes: NodesSource;
 }
 
 /** Query parameters as the object a service validates; numeric ones converted when they look numeric. */

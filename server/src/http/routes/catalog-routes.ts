@@ -8,6 +8,11 @@ export function catalogRoutes({ engine }: ApiDeps): Route[] {
       path: '/api/stations',
       handler: (req) => engine.stations(req.query.get('prefix') ?? ''),
     },
+    {
+      method: 'GET',
+      path: '/api/stations/:code/departures',
+      handler: (req) => engine.departures({ ...queryObject(req.query), code: req.params.code }),
+    },
     { method: 'GET', path: '/api/search', handler: (req) => engine.search(queryObject(req.query)) },
     {
       method: 'GET',

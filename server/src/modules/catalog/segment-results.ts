@@ -1,0 +1,79 @@
+import { fareFor, type ClassAvailability, type SearchResult } from '@berth/shared';
+import { query } from '../../common/sql.ts';
+import type { EngineContext } from '../../engine-context.ts';
+import { LIVE } from '../booking/lapse.ts';
+
+/** One run travelled from stop `fromSeq` to stop `toSeq`. */
+export interface Leg {
+  runId: number;
+  fromSeq: number;
+  toSeq: number;
+}
+
+/**
+ * The search answer for each leg, in the order given: times from the cached route, and per class
+ * the capacity, the seats free for exactly that segment (a seat with any live booking overlapping
+ * it is taken; a lapsed hold is not) and the fare. Every leg is counted in one query.
+ */
+export async function segmentResults(ctx: EngineContext, legs: Leg[]): Promise<SearchResult[]> {
+  if (legs.length === 0) return [];
+  const counts = await query<{
+    run_id: number;
+    from_seq: number;
+    to_seq: number;
+    class_code: string;
+    capacity: string;
+    taken: string;
+  }>(
+    ctx.em(),
+    `select q.run_id, q.from_seq, q.to_seq, s.class_code, count(*) as capacity,
+            count(*) filter (where exists (
+              select 1 from booking_seats bs join bookings b on b.id = bs.booking_id
+               where bs.seat_id = s.id and bs.active and ${LIVE}
+                 and bs.stops && int4range(q.from_seq, q.to_seq))) as taken
+       from (select distinct * from unnest(?::int[], ?::int[], ?::int[]) as q(run_id, from_seq, to_seq)) q
+       join seats s on s.run_id = q.run_id
+      group by q.run_id, q.from_seq, q.to_seq, s.class_code`,
+    [legs.map((l) => l.runId), legs.map((l) => l.fromSeq), legs.map((l) => l.toSeq)],
+  );
+  const fares = await ctx.catalog.classFares();
+  const classOrder = [...fares.keys()];
+  const results: SearchResult[] = [];
+  for (const leg of legs) {
+    const route = await ctx.catalog.route(leg.runId);
+    const from = route?.stops.find((s) => s.seq === leg.fromSeq);
+    const to = route?.stops.find((s) => s.seq === leg.toSeq);
+    if (!route || !from || !to) continue; // the catalog was re-seeded under us
+    const departs = route.departsAt.getTime() + (from.departureOffsetMin ?? 0) * 60_000;
+    const arrives = route.departsAt.getTime() + (to.arrivalOffsetMin ?? 0) * 60_000;
+    const classes: ClassAvailability[] = counts
+      .filter((c) => c.run_id === leg.runId && c.from_seq === leg.fromSeq && c.to_seq === leg.toSeq)
+      .map((c) => {
+        const fare = fares.get(c.class_code)!;
+        return {
+          classCode: c.class_code,
+          className: fare.name,
+          capacity: Number(c.capacity),
+          free: Number(c.capacity) - Number(c.taken),
+          farePaise: fareFor(fare, to.km - from.km, 1),
+        };
+      })
+      .sort((a, b) => classOrder.indexOf(a.classCode) - classOrder.indexOf(b.classCode));
+    results.push({
+      runId: route.runId,
+      trainNumber: route.trainNumber,
+      trainName: route.trainName,
+      serviceDate: route.serviceDate,
+      from: {
+        seq: from.seq,
+        code: from.code,
+        name: from.name,
+        departsAt: new Date(departs).toISOString(),
+      },
+      to: { seq: to.seq, code: to.code, name: to.name, arrivesAt: new Date(arrives).toISOString() },
+      durationMinutes: Math.round((arrives - departs) / 60_000),
+      classes,
+    });
+  }
+  return results;
+}
