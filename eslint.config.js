@@ -12,6 +12,8 @@ export default tseslint.config(
       '**/.svelte-kit/**',
       'eslint.config.js',
       '**/svelte.config.js',
+      // Plain Node scripts outside any tsconfig (pnpm start's build check).
+      'web/scripts/**',
     ],
   },
   js.configs.recommended,
