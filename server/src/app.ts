@@ -82,7 +82,8 @@ export function createApp(deps: AppDeps) {
   redis?.attach(io);
   const shared = () => !redis || redis.state() === 'up';
   const race: RaceDemo | undefined = demoEnabled(config)
-    ? createRaceDemo({ io, engine, nodeId, shared, log })
+    ? // Other nodes exist to share a race only through Redis; alone, the node races by itself.
+      createRaceDemo({ io, engine, nodeId, shared: () => redis?.state() === 'up', log })
     : undefined;
   const startedAt = Date.now();
   const nodes = createNodeStats({

@@ -175,6 +175,12 @@ describe(`HTTP API (${TRANSPORT})`, () => {
     expect(
       anon.body.data.seats.find((s: { seatId: number }) => s.seatId === run.seats.SL![0]).state,
     ).toBe('held');
+    // Without a segment: the whole run, first stop to last (what a kiosk shows).
+    const whole = await http(node, 'GET', `/api/runs/${run.runId}/seats`);
+    expect([whole.body.data.from.code, whole.body.data.to.code]).toEqual([
+      run.stops[0],
+      run.stops[run.stops.length - 1],
+    ]);
     expect(
       (await http(node, 'GET', `/api/runs/abc/seats?from=${run.stops[0]}&to=${run.stops[3]}`))
         .status,

@@ -25,8 +25,9 @@ export type SeatDelta = z.infer<typeof seatDeltaSchema>;
 export const SEAT_STATES = ['free', 'held', 'booked', 'yours'] as const;
 export type SeatState = (typeof SEAT_STATES)[number];
 
+/** `from`/`to` default to the run's first and last stop (a kiosk showing the whole run). */
 export const seatMapRequestSchema = z
-  .object({ runId: id, from: stationCode, to: stationCode })
+  .object({ runId: id, from: stationCode.optional(), to: stationCode.optional() })
   .strict();
 export type SeatMapRequest = z.infer<typeof seatMapRequestSchema>;
 
@@ -42,10 +43,12 @@ export const seatMapSeatSchema = z.object({
 });
 export type SeatMapSeat = z.infer<typeof seatMapSeatSchema>;
 
-const stopRef = z.object({ seq: z.number(), code: z.string() });
+/** A stop of the segment: `at` is the departure from `from` and the arrival at `to` (ISO). */
+const stopRef = z.object({ seq: z.number(), code: z.string(), name: z.string(), at: z.string() });
 
 export const seatMapSchema = z.object({
   runId: z.number(),
+  train: z.object({ number: z.string(), name: z.string(), serviceDate: z.string() }),
   from: stopRef,
   to: stopRef,
   seats: z.array(seatMapSeatSchema),

@@ -18,7 +18,11 @@ export async function seatMap(
   const req = parse(seatMapRequestSchema, input);
   const route = await ctx.catalog.route(req.runId);
   if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
-  const { from, to } = resolveSegment(route, req.from, req.to);
+  const { from, to } = resolveSegment(
+    route,
+    req.from ?? route.stops[0]!.code,
+    req.to ?? route.stops[route.stops.length - 1]!.code,
+  );
   const rows = await query<{
     id: string;
     version: string;
@@ -56,10 +60,13 @@ export async function seatMap(
     })
     .sort((a, b) => a.position - b.position || a.number - b.number)
     .map(({ position: _p, ...seat }) => seat);
+  const at = (offsetMin: number | null) =>
+    new Date(route.departsAt.getTime() + (offsetMin ?? 0) * 60_000).toISOString();
   return {
     runId: req.runId,
-    from: { seq: from.seq, code: from.code },
-    to: { seq: to.seq, code: to.code },
+    train: { number: route.trainNumber, name: route.trainName, serviceDate: route.serviceDate },
+    from: { seq: from.seq, code: from.code, name: from.name, at: at(from.departureOffsetMin) },
+    to: { seq: to.seq, code: to.code, name: to.name, at: at(to.arrivalOffsetMin) },
     seats,
   };
 }

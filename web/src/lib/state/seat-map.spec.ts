@@ -20,8 +20,9 @@ function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
   });
   return {
     runId: 7,
-    from: { seq: 1, code: 'JP' },
-    to: { seq: 3, code: 'KOTA' },
+    train: { number: '12956', name: 'Test Express', serviceDate: '2026-11-24' },
+    from: { seq: 1, code: 'JP', name: 'Jaipur', at: '2026-11-24T08:40:00.000Z' },
+    to: { seq: 3, code: 'KOTA', name: 'Kota', at: '2026-11-24T12:10:00.000Z' },
     seats: [
       seat(1, 'SL', 'free'),
       seat(2, 'SL', 'held'),
