@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Ack, GatewaySettingsView } from '@berth/shared';
+import { launchBrowser, newContext, newUser, screenshot, signIn } from './support/browser.ts';
+
+const url = inject('berthUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const sides = (page: Page, outcome: string) =>
+  page.locator(`[data-testid="duel-side"][data-outcome="${outcome}"]`);
+
+describe('the race demo', () => {
+  it('lets one of two simultaneous holds win, races ten, and shows every race to every watcher', async () => {
+    const racer = await newContext(browser, url);
+    await newUser(racer, url, 'Racefan');
+    const page = await racer.newPage();
+    await page.goto('/race');
+
+    // Someone else just watching the demo, not signed in.
+    const watcher = await (await newContext(browser, url)).newPage();
+    await watcher.goto('/race');
+    await expect
+      .poll(() => watcher.getByTestId('connection').first().getAttribute('data-status'), {
+        timeout: 15_000,
+      })
+      .toBe('online');
+
+    // Both demo passengers signed in, connected and watching the demo coach.
+    const both = page.getByRole('button', { name: 'Both at once' });
+    await expect.poll(() => both.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await both.click();
+
+    await expect.poll(() => sides(page, 'won').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => sides(page, 'lost').count()).toBe(1);
+    await expect
+      .poll(() => sides(page, 'lost').getByTestId('side-result').innerText())
+      .toContain('Someone else got that seat a moment before you');
+    await expect
+      .poll(() => sides(page, 'won').getByTestId('side-result').innerText())
+      .toContain('WON');
+    const verdict = await page.getByTestId('duel-verdict').innerText();
+    expect(verdict).toMatch(/won\./);
+
+    // A crowd of ten for one seat.
+    await page.getByLabel('Number of racers', { exact: true }).fill('10');
+    await page.getByRole('button', { name: 'Start race' }).click();
+    const latest = page.getByTestId('race-latest');
+    await expect.poll(() => latest.getByTestId('race-entry').count(), { timeout: 15_000 }).toBe(10);
+    expect(await latest.locator('[data-testid="race-entry"][data-outcome="WON"]').count()).toBe(1);
+    expect(
+      await latest.locator('[data-testid="race-entry"]:not([data-outcome="WON"])').count(),
+    ).toBe(9);
+    await expect.poll(() => latest.getByText('WON', { exact: true }).count()).toBe(1);
+    await expect
+      .poll(() => latest.getByText('Seat already taken', { exact: true }).count())
+      .toBe(9);
+    const raceId = await latest.getByTestId('race-result').getAttribute('data-race-id');
+    expect(raceId).toBeTruthy();
+
+    // The watcher saw the same race arrive, by broadcast.
+    await expect
+      .poll(
+        () =>
+          watcher
+            .getByTestId('race-latest')
+            .getByTestId('race-result')
+            .getAttribute('data-race-id'),
+        { timeout: 5_000 },
+      )
+      .toBe(raceId);
+    expect(
+      await watcher
+        .getByTestId('race-latest')
+        .locator('[data-testid="race-entry"][data-outcome="WON"]')
+        .count(),
+    ).toBe(1);
+    // The watcher is not signed in: it is asked to sign in before starting races itself.
+    expect(await watcher.getByRole('link', { name: 'Sign in' }).count()).toBeGreaterThan(0);
+    expect(await watcher.getByRole('button', { name: 'Start race' }).count()).toBe(0);
+    // Only admins see the payment gateway's controls.
+    expect(await page.getByRole('heading', { name: /Payment gateway/ }).count()).toBe(0);
+
+    await screenshot(page, 'race');
+    await racer.close();
+    await watcher.context().close();
+  });
+
+  it('lets an admin tune the payment gateway from the demo page', async () => {
+    const context = await newContext(browser, url);
+    const admin = await signIn(context, url, 'admin@berth.dev', 'admin-berth-2026');
+    const page = await context.newPage();
+    await page.goto('/race');
+    const rate = page.getByLabel(/Failure rate/);
+    await rate.waitFor({ timeout: 10_000 });
+    const read = async () => {
+      const res = await fetch(`${url}/api/admin/gateway`, {
+        headers: { authorization: `Bearer ${admin.accessToken}` },
+      });
+      const ack = (await res.json()) as Ack<GatewaySettingsView>;
+      return ack.ok ? ack.data : null;
+    };
+    const before = await read();
+    await rate.fill('0.25');
+    await expect.poll(async () => (await read())?.failureRate, { timeout: 5_000 }).toBe(0.25);
+    await expect
+      .poll(() => page.getByText('Saved: every node uses these settings now.').count())
+      .toBe(1);
+    // Put it back for the tests that pay.
+    await rate.fill(String(before?.failureRate ?? 0));
+    await expect
+      .poll(async () => (await read())?.failureRate, { timeout: 5_000 })
+      .toBe(before?.failureRate ?? 0);
+    await context.close();
+  });
+});
