@@ -1,10 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  AckCallback,
-  ClientToServerEvents,
-  ServerToClientEvents,
-} from '@berth/shared';
+import type { Ack, AckCallback, ClientToServerEvents, ServerToClientEvents } from '@berth/shared';
 
 export type BerthSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';

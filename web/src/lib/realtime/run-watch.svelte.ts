@@ -4,6 +4,13 @@ import { describeError } from '../format/errors.ts';
 import type { Connection } from './connection.svelte.ts';
 
 /**
+ * Live watches per connection and run. The server's room is per run and connection, so two
+ * watches of one run (a search result and its seat map, two segments) share it: only the last
+ * one to close may leave it.
+ */
+const watchers = new WeakMap<Connection, Map<number, number>>();
+
+/**
  * Watches one run for one segment over a connection: takes the snapshot, feeds the run's deltas,
  * digests and "being selected" marks into a SeatMapState, and takes a fresh snapshot after every
  * reconnect or when a digest shows a missed batch.
@@ -21,6 +28,9 @@ export class RunWatch {
     readonly to: string,
     opts: { schedule?: Schedule } = {},
   ) {
+    const counts = watchers.get(conn) ?? new Map<number, number>();
+    watchers.set(conn, counts);
+    counts.set(runId, (counts.get(runId) ?? 0) + 1);
     this.map = new SeatMapState({ ...opts, onBehind: () => void this.snapshot() });
     const onChanged = (batch: SeatsChanged) => {
       if (batch.runId === runId) this.map.queue(batch.seats);
@@ -68,9 +78,14 @@ export class RunWatch {
   }
 
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
     for (const off of this.#off) off();
     this.map.dispose();
+    const counts = watchers.get(this.conn)!;
+    const left = (counts.get(this.runId) ?? 1) - 1;
+    if (left > 0) return void counts.set(this.runId, left);
+    counts.delete(this.runId);
     if (this.conn.online) void this.conn.ask('run:unwatch', { runId: this.runId });
   }
 }

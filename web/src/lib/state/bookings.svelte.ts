@@ -1,3 +1,4 @@
+import { newIdempotencyKey } from '../api/idempotency.ts';
 import type { Ack, BookingUpdated, BookingView, HoldExpired } from '@berth/shared';
 import { describeError } from '../format/errors.ts';
 import type { Connection } from '../realtime/connection.svelte.ts';
@@ -78,7 +79,10 @@ export class MyBookings {
   /** Cancels a paid booking; the refund follows and arrives as pushes. */
   cancel(b: BookingView): Promise<Ack<BookingView>> {
     return this.#command(b.id, () =>
-      this.live.ask('booking:cancel', { bookingId: b.id, idempotencyKey: crypto.randomUUID() }),
+      this.live.ask('booking:cancel', {
+        bookingId: b.id,
+        idempotencyKey: newIdempotencyKey('cancel'),
+      }),
     );
   }
 

@@ -1,3 +1,4 @@
+import { newIdempotencyKey } from '../api/idempotency.ts';
 import type { Ack, AckError, AuthTokens, BookingView, DemoInfo } from '@berth/shared';
 import { request } from '../api/http.ts';
 import { describeError } from '../format/errors.ts';
@@ -107,7 +108,7 @@ export class RaceSide {
       to: this.info.to,
       seatIds: [seatId],
       passengers: [{ name: this.name, age: 30 }],
-      idempotencyKey: `race-side-${crypto.randomUUID()}`,
+      idempotencyKey: newIdempotencyKey('race-side'),
     });
     return pending.then((ack) =>
       this.#settle(ack, seatId, Math.round(performance.now() - started)),

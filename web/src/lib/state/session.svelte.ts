@@ -99,7 +99,8 @@ export class Session {
   }
 
   #adopt(tokens: AuthTokens | null, userMayChange = false) {
-    const userChanged = userMayChange || (this.#tokens?.user.id ?? null) !== (tokens?.user.id ?? null);
+    const userChanged =
+      userMayChange || (this.#tokens?.user.id ?? null) !== (tokens?.user.id ?? null);
     this.#tokens = tokens;
     if (tokens) this.storage?.setItem(SESSION_KEY, JSON.stringify(tokens));
     else this.storage?.removeItem(SESSION_KEY);
