@@ -56,6 +56,10 @@ const STEP_RATES = (
   .filter((n) => n > 0);
 const STEP_SECONDS = envNumber('BENCH_STEP_SECONDS', QUICK ? 2 : 3);
 const WATCHER_PROCESSES = 4;
+/** Priority of the watcher processes (see ClientPool); BENCH_WATCHER_NICE=0 runs them level. */
+const WATCHER_NICE = Number(process.env.BENCH_WATCHER_NICE ?? 10);
+if (!Number.isInteger(WATCHER_NICE) || WATCHER_NICE < 0 || WATCHER_NICE > 19)
+  throw new Error('BENCH_WATCHER_NICE must be an integer from 0 to 19');
 /**
  * Seats per run. Every `run:watch` ack carries the whole seat map (~110 bytes a seat), so 5,000
  * watchers of a 2,000-seat run would move 1.1 GB of snapshots; 256 seats over ten one-stop
@@ -84,7 +88,7 @@ async function runSide(
   console.log(`\n--- ${label}: BERTH_TRANSPORT=${transport}, 2 nodes ---`);
   const cluster = await startCluster({ transport, databaseUrl, jwtSecret, count: 2 });
   cleanup.add(`stop ${label} nodes and redis`, () => cluster.stop());
-  const clients = new ClientPool(WATCHER_PROCESSES);
+  const clients = new ClientPool(WATCHER_PROCESSES, WATCHER_NICE);
   cleanup.add(`stop ${label} client processes`, () => clients.stop());
   console.log(
     cluster.nodes
@@ -190,7 +194,7 @@ async function main(cleanup: Cleanup) {
   const uws = await runSide('uws', 'auto', 0, f, pool, url, jwtSecret, tokens, cleanup);
   const node = await runSide('node', 'node', 1, f, pool, url, jwtSecret, tokens, cleanup);
   console.log(`\nmeasured in ${elapsed(t0)}`);
-  printReport(uws, node);
+  printReport(uws, node, WATCHER_NICE);
 }
 
 const cleanup = new Cleanup();

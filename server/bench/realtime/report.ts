@@ -144,7 +144,7 @@ function figures(uws: SideResult, node: SideResult): Figure[] {
   return out;
 }
 
-export function printReport(uws: SideResult, node: SideResult) {
+export function printReport(uws: SideResult, node: SideResult, watcherNice: number) {
   for (const side of [uws, node]) printSteps(side);
   const figs = figures(uws, node);
   // Explanations go under the table, numbered: a wide last column would wrap every row.
@@ -175,7 +175,14 @@ export function printReport(uws: SideResult, node: SideResult) {
   console.log(
     `\nuws/node below 1 is better for uWS on latency and memory, above 1 on changes/s.` +
       `\nlatency is from the outbox row's commit time (clock_timestamp at insert) to receipt, ` +
-      `so it includes the relay's poll interval (every ~50 ms on each node).`,
+      `so it includes the relay's poll interval (every ~50 ms on each node).` +
+      `\nthe watcher processes (the simulated browsers) ran at nice ${watcherNice}` +
+      (watcherNice > 0
+        ? `, so they use the CPU the nodes, PostgreSQL and Redis leave: on 2 shared cores, at level ` +
+          `priority they compete with the system under test and its acks wait for a core ` +
+          `(BENCH_WATCHER_NICE=0 measures that; same-day runs: uWS ack p99 @5000 ~92 ms at nice 0, ` +
+          `~44 ms at nice 10, fan-out unchanged).`
+        : ` (level with the system under test; the default is 10).`),
   );
   console.log(`\ntargets (2 cores, printed, not asserted):`);
   for (const side of [uws, node]) {
@@ -193,7 +200,9 @@ export function printReport(uws: SideResult, node: SideResult) {
           : 'n/a'),
     );
   }
-  console.log(`BENCH ${JSON.stringify(benchJson(uws, node, figs))}`);
+  console.log(
+    `BENCH ${JSON.stringify({ ...benchJson(uws, node, figs), watcher_nice: watcherNice })}`,
+  );
 }
 
 function printSteps(side: SideResult) {

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -22,13 +23,17 @@ export class ClientWorker {
   private nextId = 0;
   private readonly exited: Promise<void>;
 
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    nice = 0,
+  ) {
     this.child = fork(WORKER, [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // IPC messages of a few hundred receipts are small; JSON is the cheapest choice.
       serialization: 'json',
     });
+    if (nice !== 0 && this.child.pid !== undefined) os.setPriority(this.child.pid, nice);
     this.child.on('message', (msg: Envelope<WorkerReply> | WorkerFailure) => {
       const cb = this.waiting.get(msg.id);
       this.waiting.delete(msg.id);
@@ -86,10 +91,16 @@ export class ClientPool {
   readonly watchers: ClientWorker[];
   readonly holder = new ClientWorker('holder');
 
-  constructor(watcherProcesses: number) {
+  /**
+   * `watcherNice`: the simulated browsers stand in for thousands of remote machines; on these 2
+   * shared cores they run at a lower priority so they take the CPU the nodes, PostgreSQL and Redis
+   * leave over, instead of competing with the system under test. The holder (whose acks are
+   * measured) keeps normal priority.
+   */
+  constructor(watcherProcesses: number, watcherNice = 0) {
     this.watchers = Array.from(
       { length: watcherProcesses },
-      (_, i) => new ClientWorker(`watchers-${i + 1}`),
+      (_, i) => new ClientWorker(`watchers-${i + 1}`, watcherNice),
     );
   }
 
