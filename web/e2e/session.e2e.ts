@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { AuthTokens } from '@berth/shared';
+import { launchBrowser, newContext } from './support/browser.ts';
+
+const url = inject('berthUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function register(name: string): Promise<AuthTokens> {
+  const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const res = await fetch(`${url}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name,
+      email: `${name}-${stamp}@e2e.test`,
+      password: 'e2e-password-123',
+    }),
+  });
+  return ((await res.json()) as { data: AuthTokens }).data;
+}
+
+describe('the session', () => {
+  it('renews the access token in the background without reloading the page', async () => {
+    const tokens = await register('renewer');
+    const context = await newContext(browser, url);
+    // The stored token claims to expire in 62 s, so the app renews it (a minute early) at once.
+    await context.addInitScript(
+      (stored) => {
+        if (!localStorage.getItem('berth.session')) localStorage.setItem('berth.session', stored);
+      },
+      JSON.stringify({ ...tokens, accessExpiresAt: new Date(Date.now() + 62_000).toISOString() }),
+    );
+    const page = await context.newPage();
+    await page.goto('/bookings');
+    await page.getByText('You have no bookings yet.').waitFor();
+    await page.evaluate(() => {
+      (window as unknown as { stillHere: boolean }).stillHere = true;
+    });
+    const stored = () =>
+      page.evaluate(
+        () => JSON.parse(localStorage.getItem('berth.session') ?? 'null') as AuthTokens,
+      );
+    await expect
+      .poll(async () => (await stored()).refreshToken, { timeout: 10_000 })
+      .not.toBe(tokens.refreshToken);
+    const renewed = await stored();
+    expect(renewed.accessToken).not.toBe(tokens.accessToken);
+    expect(renewed.user.id).toBe(tokens.user.id);
+    // Same page, same socket, still signed in and live.
+    expect(
+      await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere),
+    ).toBe(true);
+    expect(await page.getByTestId('connection').getAttribute('data-status')).toBe('online');
+    expect(await page.getByTestId('signed-in-as').textContent()).toBe('renewer');
+    // The old refresh token is spent: the server rotated it.
+    const reuse = await fetch(`${url}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+    });
+    expect(reuse.status).toBe(401);
+    await context.close();
+  });
+});
