@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Locator } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import type {
   Ack,
@@ -9,17 +9,10 @@ import type {
   SeatMap,
   ServerToClientEvents,
 } from '@berth/shared';
-import { launchBrowser, newContext, screenshot } from './support/browser.ts';
+import { useBrowser, newContext, screenshot } from './support/browser.ts';
 
 const url = inject('berthUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** A brand-new passenger's access token (each hold by another person: no journey overlap). */
 async function freshToken(): Promise<string> {
@@ -66,7 +59,7 @@ const freeOf = async (count: Locator) => Number(await count.getAttribute('data-f
 
 describe('the kiosk displays', () => {
   it('shows live departures from New Delhi and recovers from a dropped connection', async () => {
-    const context = await newContext(browser, url, { width: 1920, height: 1080 });
+    const context = await newContext(browser(), url, { width: 1920, height: 1080 });
     const page = await context.newPage();
     await page.goto('/kiosk/NDLS');
 

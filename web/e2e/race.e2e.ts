@@ -1,30 +1,23 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Ack, GatewaySettingsView } from '@berth/shared';
-import { launchBrowser, newContext, newUser, screenshot, signIn } from './support/browser.ts';
+import { useBrowser, newContext, newUser, screenshot, signIn } from './support/browser.ts';
 
 const url = inject('berthUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const sides = (page: Page, outcome: string) =>
   page.locator(`[data-testid="duel-side"][data-outcome="${outcome}"]`);
 
 describe('the race demo', () => {
   it('lets one of two simultaneous holds win, races ten, and shows every race to every watcher', async () => {
-    const racer = await newContext(browser, url);
+    const racer = await newContext(browser(), url);
     await newUser(racer, url, 'Racefan');
     const page = await racer.newPage();
     await page.goto('/race');
 
     // Someone else just watching the demo, not signed in.
-    const watcher = await (await newContext(browser, url)).newPage();
+    const watcher = await (await newContext(browser(), url)).newPage();
     await watcher.goto('/race');
     await expect
       .poll(() => watcher.getByTestId('connection').first().getAttribute('data-status'), {
@@ -93,7 +86,7 @@ describe('the race demo', () => {
   });
 
   it('lets an admin tune the payment gateway from the demo page', async () => {
-    const context = await newContext(browser, url);
+    const context = await newContext(browser(), url);
     const admin = await signIn(context, url, 'admin@berth.dev', 'admin-berth-2026');
     const page = await context.newPage();
     await page.goto('/race');

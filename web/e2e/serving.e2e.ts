@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newContext } from './support/browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser, newContext } from './support/browser.ts';
 
 const url = inject('berthUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('the node serves the web client', () => {
   it('answers a deep link with the app, which connects live', async () => {
-    const context = await newContext(browser, url);
+    const context = await newContext(browser(), url);
     const page = await context.newPage();
     await page.goto('/pnr');
     await expect

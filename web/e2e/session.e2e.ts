@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import type { AuthTokens } from '@berth/shared';
-import { launchBrowser, newContext } from './support/browser.ts';
+import { useBrowser, newContext } from './support/browser.ts';
 
 const url = inject('berthUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function register(name: string): Promise<AuthTokens> {
   const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -30,7 +22,7 @@ async function register(name: string): Promise<AuthTokens> {
 describe('the session', () => {
   it('renews the access token in the background without reloading the page', async () => {
     const tokens = await register('renewer');
-    const context = await newContext(browser, url);
+    const context = await newContext(browser(), url);
     // The stored token claims to expire in 62 s, so the app renews it (a minute early) at once.
     await context.addInitScript(
       (stored) => {
