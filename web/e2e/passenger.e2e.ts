@@ -311,4 +311,33 @@ describe('the passenger flow', () => {
     await phone.waitForURL(/\/booking\//, { timeout: 15_000 });
     await phone.getByTestId('countdown').waitFor();
   }, 90_000);
+
+  it('keeps the seats a passenger picked while signing in', async () => {
+    const runId = await runOf(SHATABDI.train, SHATABDI.from, SHATABDI.to);
+    const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+    const email = `late-${stamp}@e2e.test`;
+    const registered = await fetch(`${url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'late-pass-2026', name: 'Late Signer' }),
+    });
+    expect(registered.status).toBe(201);
+    const context = await newContext(browser, url);
+    contexts.push(context);
+    const map = await openMap(context, SHATABDI, runId);
+    const picked = await freeSeat(map);
+    await seat(map, picked).click();
+    await map.getByRole('link', { name: 'Sign in to hold' }).click();
+    await map.getByLabel('Email').fill(email);
+    await map.getByLabel('Password').fill('late-pass-2026');
+    await map.getByLabel('Password').press('Enter');
+    await map.waitForURL(new RegExp(`/runs/${runId}`), { timeout: 15_000 });
+    await expect
+      .poll(() => seat(map, picked).getAttribute('aria-pressed'), { timeout: 5000 })
+      .toBe('true');
+    await map.getByLabel('Full name').fill('Late Signer');
+    await map.getByLabel('Age').fill('41');
+    await map.getByTestId('hold-button').click();
+    await map.waitForURL(/\/booking\/[A-Z0-9]+$/, { timeout: 15_000 });
+  });
 });

@@ -24,7 +24,7 @@ const SELECT_EVERY_MS = 1000;
  * drops out by itself, so the hold button never offers a seat that is gone.
  */
 export class HoldPicker {
-  #picked = $state<number[]>([]);
+  #pickedIds = $state<number[]>([]);
   #passengers = $state<Record<number, PassengerDraft>>({});
   #error = $state<string | null>(null);
   #notice = $state<string | null>(null);
@@ -33,10 +33,41 @@ export class HoldPicker {
   #key: string | null = null;
   readonly #lastSelect = new Map<number, number>();
 
+  /**
+   * `storage` keeps the pick (seat ids only) per run and segment for this tab, so a passenger
+   * who is sent to sign in comes back to the seats they chose.
+   */
   constructor(
     private readonly conn: Connection,
     private readonly watch: RunWatch,
-  ) {}
+    private readonly storage: Storage | null = globalThis.sessionStorage ?? null,
+  ) {
+    this.#pickedIds = this.#recall();
+    for (const id of this.#pickedIds) this.#passengers[id] = { name: '', age: '' };
+  }
+
+  get #storageKey(): string {
+    return `berth.pick.${this.watch.runId}.${this.watch.from}.${this.watch.to}`;
+  }
+
+  get #picked(): number[] {
+    return this.#pickedIds;
+  }
+
+  set #picked(ids: number[]) {
+    this.#pickedIds = ids;
+    if (ids.length > 0) this.storage?.setItem(this.#storageKey, JSON.stringify(ids));
+    else this.storage?.removeItem(this.#storageKey);
+  }
+
+  #recall(): number[] {
+    try {
+      const ids: unknown = JSON.parse(this.storage?.getItem(this.#storageKey) ?? '[]');
+      return Array.isArray(ids) ? ids.filter((id): id is number => Number.isInteger(id)) : [];
+    } catch {
+      return [];
+    }
+  }
 
   /** Picked seats still free on the map, in the order they were picked. */
   get seats(): SeatMapSeat[] {

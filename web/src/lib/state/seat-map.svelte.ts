@@ -75,8 +75,11 @@ export class SeatMapState {
   }
 
   seat(seatId: number): SeatMapSeat | undefined {
+    // Read the seats first: a caller that looked before the snapshot then re-runs when it lands
+    // (the index itself is not reactive).
+    const seats = this.#seats;
     const i = this.#index.get(seatId);
-    return i === undefined ? undefined : this.#seats[i];
+    return i === undefined ? undefined : seats[i];
   }
 
   /** True while another watcher is looking at the seat. */
