@@ -151,8 +151,9 @@ export function createApp(deps: AppDeps) {
       await engine.init();
       engine.startJobs();
       if (race) for (const id of await race.demoUserIds().catch(() => [])) demoUsers.add(id);
-      const publish = shardedPublish((room) => io.to(room));
-      const publishLocal = shardedPublish((room) => io.local.to(room));
+      const localWatchers = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
+      const publish = shardedPublish((room) => io.to(room), localWatchers);
+      const publishLocal = shardedPublish((room) => io.local.to(room), localWatchers);
       const intervalJobs: IntervalJob[] = [
         startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
         startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),

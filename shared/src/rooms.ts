@@ -1,5 +1,5 @@
 /** How many shards a run's watchers are split into. */
-export const RUN_SHARDS = 8;
+export const RUN_SHARDS = 32;
 
 /** Socket.IO room names, built in one place so server and clients cannot disagree. */
 export const rooms = {

@@ -164,11 +164,23 @@ export function startOutboxRelay(opts: {
 type Emitter = { emit: (event: string, payload: unknown) => boolean };
 
 /**
- * Publishes through Socket.IO rooms. Seat deltas go to a run's watcher shards one after another,
- * yielding to the event loop in between: a broadcast to thousands of sockets then never blocks
- * the node's acks for the whole of it.
+ * Below this many watchers of a run on the publishing node, the run's deltas go out as one
+ * broadcast; from here on, shard by shard.
  */
-export function shardedPublish(to: (room: string) => unknown): Publish {
+export const SHARD_FROM_WATCHERS = 256;
+
+/**
+ * Publishes through Socket.IO rooms. A big run's seat deltas go to its watcher shards one after
+ * another, yielding to the event loop in between: a broadcast to thousands of sockets then never
+ * holds a node's acks (each of a hold's database round trips waits at most one slice). A small
+ * run gets one broadcast, so thousands of quiet runs do not cost RUN_SHARDS messages each. The
+ * publishing node's own count stands in for the cluster's (the balancer spreads sockets evenly);
+ * if it is off, delivery is still complete, only less sliced.
+ */
+export function shardedPublish(
+  to: (room: string) => unknown,
+  localWatchers: (room: string) => number,
+): Publish {
   const emitter = (room: string) => to(room) as Emitter;
   return async (room, event, payload) => {
     if (event !== 'seats:changed') {
@@ -176,6 +188,10 @@ export function shardedPublish(to: (room: string) => unknown): Publish {
       return;
     }
     const runId = (payload as { runId: number }).runId;
+    if (localWatchers(rooms.run(runId)) < SHARD_FROM_WATCHERS) {
+      emitter(rooms.run(runId)).emit(event, payload);
+      return;
+    }
     for (let shard = 0; shard < RUN_SHARDS; shard++) {
       emitter(rooms.runShard(runId, shard)).emit(event, payload);
       await yieldToLoop();

@@ -1,5 +1,6 @@
 import type {
   BookingView,
+  SeatsChanged,
   HoldExpired,
   HoldExpiring,
   RunSnapshot,
@@ -11,6 +12,7 @@ import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, key, type TestRun } from '../support/fixtures.ts';
 import { ask, LiveMap, must, waitFor, socketTracker } from '../support/live.ts';
 import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
+import { SHARD_FROM_WATCHERS } from '../../src/realtime/outbox-relay.ts';
 
 describe(`live seat changes reach every watcher (${TRANSPORT})`, () => {
   let db: TestDb;
@@ -185,5 +187,28 @@ describe(`live seat changes reach every watcher (${TRANSPORT})`, () => {
       to: run.stops[3],
     });
     expect(Math.abs(new Date(snap.serverNow).getTime() - Date.now())).toBeLessThan(5000);
+  });
+
+  it('a big run goes out shard by shard, and every watcher gets each change exactly once', async () => {
+    const watchers = await Promise.all(
+      Array.from({ length: SHARD_FROM_WATCHERS + 16 }, () => open()),
+    );
+    const seat = run.seats.CC![3]!;
+    const seen = watchers.map(() => 0);
+    await Promise.all(
+      watchers.map(async (w, i) => {
+        await must(w, 'run:watch', { runId: run.runId, from: run.stops[0], to: run.stops[4] });
+        w.on('seats:changed', (batch: SeatsChanged) => {
+          if (batch.seats.some((d) => d.seatId === seat)) seen[i]! += 1;
+        });
+      }),
+    );
+    const holder = await open((await signUp(node)).accessToken);
+    await must(holder, 'hold:create', holdInput(run, [seat]));
+    await waitFor(() => seen.every((n) => n >= 1), 5000, 'every watcher got the change');
+    // Past the next relay ticks: a shard sent twice, or a room and its shards both, would show.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(new Set(seen)).toEqual(new Set([1]));
+    for (const w of watchers) w.close();
   });
 });
