@@ -1,5 +1,9 @@
-/** How many shards a run's watchers are split into. */
-export const RUN_SHARDS = 32;
+/**
+ * A run's watchers are also split into shards, in two tiers: a big run's deltas go out shard by
+ * shard, 8 slices for a few hundred watchers on a node, 32 for thousands (see shardedPublish).
+ */
+export const RUN_SHARD_TIERS = [8, 32] as const;
+export type RunShardTier = (typeof RUN_SHARD_TIERS)[number];
 
 /** Socket.IO room names, built in one place so server and clients cannot disagree. */
 export const rooms = {
@@ -9,7 +13,7 @@ export const rooms = {
    * One of a run's watcher shards: seat deltas go out shard by shard, so a broadcast to thousands
    * of watchers is split into slices between which the node serves other work (acks).
    */
-  runShard: (runId: number, shard: number) => `run:${runId}#${shard}`,
+  runShard: (runId: number, tier: RunShardTier, shard: number) => `run:${runId}#${tier}.${shard}`,
   /** Every device of one user. */
   user: (userId: number) => `user:${userId}`,
   admins: 'admins',

@@ -1,6 +1,6 @@
 import {
   authRenewSchema,
-  RUN_SHARDS,
+  RUN_SHARD_TIERS,
   rooms,
   runUnwatchSchema,
   runWatchSchema,
@@ -18,6 +18,8 @@ import type { BerthSocket, TokenVerifier } from './types.ts';
 
 /** A socket may watch this many runs at once (a search page watches its results). */
 export const MAX_WATCHED_RUNS = 50;
+/** A run's own room (not one of its shard rooms). */
+const RUN_ROOM = /^run:\d+$/;
 
 export interface HandlerDeps {
   engine: Engine;
@@ -49,7 +51,7 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
     }
     // Join before reading: a change committed in between arrives as a delta the client can
     // discard by version, instead of being missed.
-    await socket.join([room, rooms.runShard(req.runId, shardOf(socket.id))]);
+    await socket.join([room, ...shardRooms(req.runId, socket.id)]);
     try {
       const map = await engine.seatMap(user?.userId ?? null, req);
       return {
@@ -119,20 +121,20 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
   });
 }
 
-/** A socket's shard of every run it watches: stable, and spread evenly over the shards. */
-function shardOf(socketId: string): number {
+/** A socket's shard rooms of a run, one per tier: stable, and spread evenly over the shards. */
+function shardRooms(runId: number, socketId: string): string[] {
   let h = 0;
   for (let i = 0; i < socketId.length; i++) h = (h * 31 + socketId.charCodeAt(i)) >>> 0;
-  return h % RUN_SHARDS;
+  return RUN_SHARD_TIERS.map((tier) => rooms.runShard(runId, tier, h % tier));
 }
 
 async function leaveRun(socket: BerthSocket, runId: number) {
   await socket.leave(rooms.run(runId));
-  await socket.leave(rooms.runShard(runId, shardOf(socket.id)));
+  for (const shard of shardRooms(runId, socket.id)) await socket.leave(shard);
 }
 
 function watchedRuns(socket: BerthSocket): number {
   let n = 0;
-  for (const room of socket.rooms) if (room.startsWith('run:')) n++;
+  for (const room of socket.rooms) if (RUN_ROOM.test(room)) n++;
   return n;
 }

@@ -1,4 +1,4 @@
-import { RUN_SHARDS, rooms, type SeatDelta } from '@berth/shared';
+import { rooms, type RunShardTier, type SeatDelta } from '@berth/shared';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger.ts';
@@ -164,18 +164,19 @@ export function startOutboxRelay(opts: {
 type Emitter = { emit: (event: string, payload: unknown) => boolean };
 
 /**
- * Below this many watchers of a run on the publishing node, the run's deltas go out as one
- * broadcast; from here on, shard by shard.
+ * Watchers of a run on the publishing node from which its deltas go out in 8 slices, and from
+ * which in 32; below the first, as one broadcast.
  */
 export const SHARD_FROM_WATCHERS = 256;
+export const FINE_SHARDS_FROM_WATCHERS = 1500;
 
 /**
  * Publishes through Socket.IO rooms. A big run's seat deltas go to its watcher shards one after
  * another, yielding to the event loop in between: a broadcast to thousands of sockets then never
- * holds a node's acks (each of a hold's database round trips waits at most one slice). A small
- * run gets one broadcast, so thousands of quiet runs do not cost RUN_SHARDS messages each. The
- * publishing node's own count stands in for the cluster's (the balancer spreads sockets evenly);
- * if it is off, delivery is still complete, only less sliced.
+ * holds a node's acks for long (each of a hold's database round trips waits at most one slice).
+ * Slices cost a message and a loop turn each, so a small run gets one broadcast and a mid-sized
+ * run 8 slices. The publishing node's own count stands in for the cluster's (the balancer spreads
+ * sockets evenly); if it is off, delivery is still complete, only sliced differently.
  */
 export function shardedPublish(
   to: (room: string) => unknown,
@@ -188,12 +189,14 @@ export function shardedPublish(
       return;
     }
     const runId = (payload as { runId: number }).runId;
-    if (localWatchers(rooms.run(runId)) < SHARD_FROM_WATCHERS) {
+    const watchers = localWatchers(rooms.run(runId));
+    if (watchers < SHARD_FROM_WATCHERS) {
       emitter(rooms.run(runId)).emit(event, payload);
       return;
     }
-    for (let shard = 0; shard < RUN_SHARDS; shard++) {
-      emitter(rooms.runShard(runId, shard)).emit(event, payload);
+    const tier: RunShardTier = watchers < FINE_SHARDS_FROM_WATCHERS ? 8 : 32;
+    for (let shard = 0; shard < tier; shard++) {
+      emitter(rooms.runShard(runId, tier, shard)).emit(event, payload);
       await yieldToLoop();
     }
   };

@@ -4,6 +4,7 @@ import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, key, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, must, waitFor, type ClientSocket } from '../support/live.ts';
 import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
+import { MAX_WATCHED_RUNS } from '../../src/realtime/handlers.ts';
 
 describe(`socket commands answer with coded acks (${TRANSPORT})`, () => {
   let db: TestDb;
@@ -146,5 +147,21 @@ describe(`socket commands answer with coded acks (${TRANSPORT})`, () => {
   it('a forged or malformed token is refused at the handshake', async () => {
     await expect(connect(node.url, 'not-a-jwt-at-all')).rejects.toThrow();
     await waitFor(() => alice.connected);
+  });
+
+  it(`one socket watches up to ${MAX_WATCHED_RUNS} runs (shard rooms do not count), not more`, async () => {
+    const runs = [];
+    for (let i = 0; i <= MAX_WATCHED_RUNS; i++) {
+      runs.push(await createTestRun(db.pool, { stops: 2, seatsPerClass: 1 }));
+    }
+    const watcher = await connect(node.url);
+    open.push(watcher);
+    const watch = (r: TestRun) =>
+      ask(watcher, 'run:watch', { runId: r.runId, from: r.stops[0], to: r.stops[1] });
+    for (const r of runs.slice(0, MAX_WATCHED_RUNS)) expect((await watch(r)).ok).toBe(true);
+    const refused = await watch(runs[MAX_WATCHED_RUNS]!);
+    expect(refused.ok ? 'OK' : refused.error.code).toBe('VALIDATION');
+    // Watching one of them again is no new run.
+    expect((await watch(runs[0]!)).ok).toBe(true);
   });
 });
