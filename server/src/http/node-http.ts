@@ -18,17 +18,23 @@ export function createNodeHttpServer(router: Router, fallback: Fallback): http.S
       if (size <= MAX_BODY_BYTES + 1) chunks.push(chunk);
     });
     req.on('end', () => {
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.join(', ') : (v ?? ''),
-        ]),
-      );
       void router
-        .handle({ method: req.method ?? 'GET', url, headers, body: Buffer.concat(chunks) })
+        .handle({
+          method: req.method ?? 'GET',
+          url,
+          headers: flatHeaders(req.headers),
+          body: Buffer.concat(chunks),
+        })
         .then((result) => writeNode(res, result));
     });
   });
+}
+
+/** Node's headers (some repeated, as arrays) as one string each, as the router and site expect. */
+export function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+  );
 }
 
 function writeNode(res: http.ServerResponse, result: HttpResult) {

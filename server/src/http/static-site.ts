@@ -25,7 +25,9 @@ const TYPES: Record<string, string> = {
 
 export interface StaticFile {
   body: Buffer;
-  gzipped: Buffer | null;
+  /** Worth compressing (text, over 1 KB); the gzip is made on first request and kept. */
+  compressible: boolean;
+  gzipped?: Buffer;
   type: string;
   etag: string;
   cacheControl: string;
@@ -76,8 +78,9 @@ export class StaticSite {
       'x-content-type-options': 'nosniff',
     };
     if (headers['if-none-match'] === file.etag) return { status: 304, headers: base, body: null };
-    const gzip = file.gzipped && /\bgzip\b/.test(headers['accept-encoding'] ?? '');
-    const body = gzip ? file.gzipped! : file.body;
+    const gzip = file.compressible && /\bgzip\b/.test(headers['accept-encoding'] ?? '');
+    // Compressed when first asked for, not at start-up: every node (and test) builds a site.
+    const body = gzip ? (file.gzipped ??= gzipSync(file.body)) : file.body;
     return {
       status: 200,
       headers: gzip ? { ...base, 'content-encoding': 'gzip' } : base,
@@ -97,10 +100,10 @@ function* walk(dir: string): Generator<string> {
 function load(file: string, urlPath: string): StaticFile {
   const body = readFileSync(file);
   const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-  const compressible = /^(text\/|application\/(json|manifest)|image\/svg)/.test(type);
+  const textual = /^(text\/|application\/(json|manifest)|image\/svg)/.test(type);
   return {
     body,
-    gzipped: compressible && body.length > 1024 ? gzipSync(body) : null,
+    compressible: textual && body.length > 1024,
     type,
     etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`,
     cacheControl: urlPath.startsWith('/_app/immutable/')

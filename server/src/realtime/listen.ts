@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { createNodeHttpServer } from '../http/node-http.ts';
+import { createNodeHttpServer, flatHeaders } from '../http/node-http.ts';
 import type { Router } from '../http/router.ts';
 import { mountUwsRoutes } from '../http/uws-http.ts';
 import type { StaticSite, StaticAnswer } from '../http/static-site.ts';
@@ -54,10 +54,7 @@ export async function listenOn(
     };
   }
   const server: http.Server = createNodeHttpServer(router, (req, res) => {
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
-    );
-    const answer = site.answer(req.method ?? 'GET', req.url ?? '/', headers);
+    const answer = site.answer(req.method ?? 'GET', req.url ?? '/', flatHeaders(req.headers));
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body ?? undefined);
   });

@@ -3,7 +3,7 @@ import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { assertAdmin } from '../admin/admin.service.ts';
 import type { Actor } from '../audit/transition-writer.ts';
-import type { GatewaySettingsView } from './gateway.ts';
+import type { GatewaySettingsView } from '@berth/shared';
 
 export const gatewaySettingsSchema = z
   .object({

@@ -4,8 +4,6 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import type { GatewaySettingsView } from '@berth/shared';
 
-export type { GatewaySettingsView } from '@berth/shared';
-
 export type GatewayStatus = 'succeeded' | 'declined' | 'voided';
 
 export interface GatewayResult {
