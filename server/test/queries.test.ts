@@ -141,4 +141,16 @@ describe('queries', () => {
     const after = await db.pool.query(`select count(*) from bookings`);
     expect(after.rows[0].count).toBe(before.rows[0].count);
   });
+
+  it('a run that did not exist when first asked for is found once it is seeded', async () => {
+    const sequence = `pg_get_serial_sequence('runs', 'id')`;
+    const { rows } = await db.pool.query(`select nextval(${sequence})::int as next`);
+    const nextId = rows[0].next as number;
+    await db.pool.query(`select setval(${sequence}, $1, false)`, [nextId]);
+    const ask = () => engine.seatMap(null, { runId: nextId });
+    expect(await outcomes([ask()])).toEqual(['NOT_FOUND']);
+    const seeded = await createTestRun(db.pool);
+    expect(seeded.runId).toBe(nextId);
+    expect((await ask()).runId).toBe(nextId);
+  });
 });

@@ -53,8 +53,11 @@ export class CatalogCache {
     private readonly maxRuns = 500,
   ) {}
 
-  route(runId: number): Promise<RunRoute | undefined> {
-    return this.remember(this.routes, runId, () => this.loadRoute(runId));
+  async route(runId: number): Promise<RunRoute | undefined> {
+    const route = await this.remember(this.routes, runId, () => this.loadRoute(runId));
+    // A miss is not remembered: a run seeded later (another node's seeding) must then be found.
+    if (!route) this.routes.delete(runId);
+    return route;
   }
 
   seatsOf(runId: number): Promise<Map<number, SeatInfo>> {
