@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Ack, GatewaySettingsView } from '@berth/shared';
+import type { Ack, AuthTokens, GatewaySettingsView } from '@berth/shared';
 import { useBrowser, newContext, newUser, screenshot, signIn } from './support/browser.ts';
 
 const url = inject('berthUrl');
@@ -110,6 +110,40 @@ describe('the race demo', () => {
     await expect
       .poll(async () => (await read())?.failureRate, { timeout: 5_000 })
       .toBe(before?.failureRate ?? 0);
+    await context.close();
+  });
+
+  it('renews each side’s demo session by rotating its refresh token, and signs it out on leaving', async () => {
+    const context = await newContext(browser(), url);
+    await newUser(context, url, 'Longstay');
+    // Each side's demo session claims to expire in 62 s, so it is renewed (a minute early) soon.
+    await context.route('**/api/demo/session', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as Ack<AuthTokens>;
+      if (body.ok) body.data.accessExpiresAt = new Date(Date.now() + 62_000).toISOString();
+      await route.fulfill({ response, json: body });
+    });
+    const calls: string[] = [];
+    context.on('request', (req) => {
+      const path = new URL(req.url()).pathname;
+      if (req.method() === 'POST' && path.startsWith('/api/')) calls.push(path);
+    });
+    const count = (path: string) => calls.filter((c) => c === path).length;
+    const page = await context.newPage();
+    await page.goto('/race');
+    const both = page.getByRole('button', { name: 'Both at once' });
+    await expect.poll(() => both.isEnabled(), { timeout: 20_000 }).toBe(true);
+
+    await expect.poll(() => count('/api/auth/refresh'), { timeout: 15_000 }).toBe(2);
+    expect(count('/api/demo/session')).toBe(2);
+    // Still connected and racing on the same sockets.
+    await both.click();
+    await expect.poll(() => sides(page, 'won').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => sides(page, 'lost').count()).toBe(1);
+
+    // Leaving within the app (a reload or a closed tab leaves the sessions to expire).
+    await page.getByRole('link', { name: 'Berth', exact: true }).click();
+    await expect.poll(() => count('/api/auth/logout'), { timeout: 5_000 }).toBe(2);
     await context.close();
   });
 });

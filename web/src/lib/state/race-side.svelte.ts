@@ -168,16 +168,34 @@ export class RaceSide {
     this.#renewTimer = setTimeout(() => void this.#renew(), Math.max(5_000, due));
   }
 
-  /** A fresh demo session, presented on the open socket (rooms and the watch stay). */
+  /**
+   * Rotates the demo session's refresh token for a fresh access token and presents it on the open
+   * socket (rooms and the watch stay). Only when the session is gone (revoked, expired) does the
+   * side take a new one, so an afternoon at the demo page is one session, not one per quarter hour.
+   */
   async #renew(): Promise<void> {
-    if (!(await this.#signIn()) || !this.#tokens) return;
-    await this.#conn?.ask('auth:renew', { accessToken: this.#tokens.accessToken });
+    const refreshToken = this.#tokens?.refreshToken;
+    const ack = refreshToken
+      ? await request<AuthTokens>('POST', '/api/auth/refresh', { body: { refreshToken } })
+      : null;
+    if (this.#closed) return;
+    if (ack?.ok) {
+      this.#tokens = ack.data;
+      this.#scheduleRenew();
+    } else if (!(await this.#signIn())) {
+      return;
+    }
+    if (this.#tokens)
+      await this.#conn?.ask('auth:renew', { accessToken: this.#tokens.accessToken });
   }
 
+  /** Leaves the page: the socket closes and the demo session is signed out. */
   close(): void {
     this.#closed = true;
     if (this.#renewTimer) clearTimeout(this.#renewTimer);
     this.#watch?.close();
     this.#conn?.close();
+    const refreshToken = this.#tokens?.refreshToken;
+    if (refreshToken) void request('POST', '/api/auth/logout', { body: { refreshToken } });
   }
 }
