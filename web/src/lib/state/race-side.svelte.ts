@@ -7,6 +7,8 @@ import { RunWatch } from '../realtime/run-watch.svelte.ts';
 
 /** Renew a demo session this long before its access token runs out. */
 const RENEW_EARLY_MS = 60_000;
+/** After a failed renewal (offline, server restarting), try again this soon. */
+const RETRY_RENEW_MS = 10_000;
 
 export type SideOutcome =
   | {
@@ -183,6 +185,8 @@ export class RaceSide {
       this.#tokens = ack.data;
       this.#scheduleRenew();
     } else if (!(await this.#signIn())) {
+      // Offline or the server is restarting: try again shortly rather than never.
+      if (!this.#closed) this.#renewTimer = setTimeout(() => void this.#renew(), RETRY_RENEW_MS);
       return;
     }
     if (this.#tokens)
