@@ -1,4 +1,5 @@
 import type { GatewaySettingsView } from '@berth/shared';
+import { loadGatewaySettings, saveGatewaySettings } from '../api/gateway.ts';
 import { describeError } from '../format/errors.ts';
 import type { Session } from './session.svelte.ts';
 
@@ -32,7 +33,7 @@ export class GatewaySettingsDraft {
   }
 
   async load(): Promise<void> {
-    const ack = await this.session.api<GatewaySettingsView>('GET', '/api/admin/gateway');
+    const ack = await loadGatewaySettings(this.session);
     if (ack.ok) this.#adopt(ack.data);
     else this.#message = { kind: 'error', text: describeError(ack.error) };
   }
@@ -40,7 +41,7 @@ export class GatewaySettingsDraft {
   async save(): Promise<void> {
     this.#busy = true;
     this.#message = null;
-    const ack = await this.session.api<GatewaySettingsView>('PUT', '/api/admin/gateway', {
+    const ack = await saveGatewaySettings(this.session, {
       failureRate: this.draft.failureRate,
       latencyMs: this.draft.latencyMs,
       timeoutMs: this.draft.timeoutMs,

@@ -1,4 +1,5 @@
 import type { GatewaySettingsView } from '@berth/shared';
+import { loadGatewaySettings, saveGatewaySettings } from '../api/gateway.ts';
 import { describeError } from '../format/errors.ts';
 import type { Session } from './session.svelte.ts';
 
@@ -29,7 +30,7 @@ export class GatewayControls {
   }
 
   async load(): Promise<void> {
-    const ack = await this.session.api<GatewaySettingsView>('GET', '/api/admin/gateway');
+    const ack = await loadGatewaySettings(this.session);
     if (ack.ok) this.#settings = ack.data;
     else this.#error = describeError(ack.error);
   }
@@ -46,7 +47,7 @@ export class GatewayControls {
   async #save(): Promise<void> {
     const s = this.#settings;
     if (!s) return;
-    const ack = await this.session.api<GatewaySettingsView>('PUT', '/api/admin/gateway', {
+    const ack = await saveGatewaySettings(this.session, {
       failureRate: s.failureRate,
       latencyMs: s.latencyMs,
     });
