@@ -9,6 +9,7 @@ import { createHttpRouter } from './http/create-router.ts';
 import { DEFAULT_WEB_DIR, StaticSite } from './http/static-site.ts';
 import { demoRoutes } from './http/routes/demo-routes.ts';
 import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
+import { pruneOutbox } from './jobs/outbox-pruner.ts';
 import { warnExpiringHolds } from './jobs/expiry-warnings.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { sendDigests } from './realtime/digest.ts';
@@ -29,9 +30,12 @@ export interface AppDeps {
   hooks?: TestHooks;
 }
 
+/** Pruning is housekeeping: every ten minutes is plenty, whatever the retention. */
+const OUTBOX_PRUNE_INTERVAL_MS = 10 * 60_000;
+
 /**
  * Builds one Berth node: engine, auth, HTTP router, Socket.IO server, and the background jobs
- * (sweeper, reconciler, outbox relay, digests, expiry warnings). Wires everything; listens only
+ * (sweeper, reconciler, outbox relay and pruner, digests, expiry warnings). Wires everything; listens only
  * when asked.
  */
 export function createApp(deps: AppDeps) {
@@ -157,6 +161,9 @@ export function createApp(deps: AppDeps) {
       const intervalJobs: IntervalJob[] = [
         startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
         startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),
+        startIntervalJob('outbox-pruner', OUTBOX_PRUNE_INTERVAL_MS, log, () =>
+          pruneOutbox(orm, config.OUTBOX_RETENTION_HOURS),
+        ),
       ];
       // Under kill-after-commit this node must not publish its own commit: no relay here.
       const relays = killAfterCommit

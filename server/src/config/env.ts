@@ -51,6 +51,8 @@ const envSchema = z.object({
   RATE_LIMITS: z.string().default(''),
   OUTBOX_RELAY_INTERVAL_MS: int(5, 10_000).default(50),
   DIGEST_INTERVAL_MS: int(200, 600_000).default(5000),
+  /** Published outbox rows are deleted after this long (the audit log keeps the history). */
+  OUTBOX_RETENTION_HOURS: int(1, 8760).default(24),
   /** Access tokens are short-lived JWTs; refresh tokens rotate. */
   ACCESS_TOKEN_TTL_SECONDS: int(1, 86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),

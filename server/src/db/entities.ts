@@ -2,7 +2,7 @@
 // effects is ever imported by discovery.
 import { RefreshToken } from '../modules/auth/refresh-token.entity.ts';
 import { User } from '../modules/auth/user.entity.ts';
-import { AuditEntry, OutboxEvent } from '../modules/audit/audit.entities.ts';
+import { AuditEntry, OutboxEvent, OutboxPruneMark } from '../modules/audit/audit.entities.ts';
 import { Booking, BookingSeat } from '../modules/booking/booking.entities.ts';
 import {
   Coach,
@@ -40,4 +40,5 @@ export const entities = [
   IdempotencyKey,
   AuditEntry,
   OutboxEvent,
+  OutboxPruneMark,
 ];

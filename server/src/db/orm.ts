@@ -5,12 +5,17 @@ import { entities } from './entities.ts';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.ts';
 import { Migration20261123010000_auth } from './migrations/Migration20261123010000_auth.ts';
 import { Migration20261123020000_realtime } from './migrations/Migration20261123020000_realtime.ts';
+import { Migration20261124000000_outbox_pruning } from './migrations/Migration20261124000000_outbox_pruning.ts';
 
 /** Every migration, in order. Listed explicitly so tsx, vitest and tsc all see the same set. */
 export const migrationsList = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123010000_auth', class: Migration20261123010000_auth },
   { name: 'Migration20261123020000_realtime', class: Migration20261123020000_realtime },
+  {
+    name: 'Migration20261124000000_outbox_pruning',
+    class: Migration20261124000000_outbox_pruning,
+  },
 ];
 
 export interface OrmOptions {

@@ -33,3 +33,15 @@ export const OutboxEvent = defineEntity({
   },
 });
 export type OutboxEvent = InferEntity<typeof OutboxEvent>;
+
+/** Outbox rows of transactions before `beforeXid` were pruned (one row, id 1). */
+export const OutboxPruneMark = defineEntity({
+  name: 'OutboxPruneMark',
+  tableName: 'outbox_pruned',
+  properties: {
+    id: p.smallint().primary(),
+    beforeXid: p.text().columnType('xid8'),
+    prunedAt: p.datetime().defaultRaw('now()'),
+  },
+});
+export type OutboxPruneMark = InferEntity<typeof OutboxPruneMark>;
