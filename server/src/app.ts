@@ -35,8 +35,8 @@ const OUTBOX_PRUNE_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Builds one Berth node: engine, auth, HTTP router, Socket.IO server, and the background jobs
- * (sweeper, reconciler, outbox relay and pruner, digests, expiry warnings). Wires everything; listens only
- * when asked.
+ * (sweeper, reconciler, outbox relay and pruner, digests, expiry warnings). Wires everything;
+ * listens only when asked.
  */
 export function createApp(deps: AppDeps) {
   const { orm, config, log } = deps;
