@@ -31,6 +31,10 @@ describe('the session', () => {
       JSON.stringify({ ...tokens, accessExpiresAt: new Date(Date.now() + 62_000).toISOString() }),
     );
     const page = await context.newPage();
+    let listLoads = 0;
+    page.on('request', (req) => {
+      if (req.method() === 'GET' && new URL(req.url()).pathname === '/api/bookings') listLoads++;
+    });
     await page.goto('/bookings');
     await page.getByText('You have no bookings yet.').waitFor();
     await page.evaluate(() => {
@@ -52,6 +56,8 @@ describe('the session', () => {
     ).toBe(true);
     expect(await page.getByTestId('connection').getAttribute('data-status')).toBe('online');
     expect(await page.getByTestId('signed-in-as').textContent()).toBe('renewer');
+    // The same user with a new token: the page keeps its list instead of loading it afresh.
+    expect(listLoads).toBe(1);
     // The old refresh token is spent: the server rotated it.
     const reuse = await fetch(`${url}/api/auth/refresh`, {
       method: 'POST',

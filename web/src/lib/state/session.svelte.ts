@@ -26,14 +26,18 @@ export class Session {
     });
   }
 
+  /**
+   * Who is signed in, as values that change only when the user does (not at every token
+   * renewal): effects that build per-user state read these, so a renewal never rebuilds a page.
+   */
+  readonly userId = $derived(this.#tokens?.user.id ?? null);
+  readonly isAdmin = $derived(this.#tokens?.user.role === 'admin');
+
   get user(): PublicUser | null {
     return this.#tokens?.user ?? null;
   }
   get accessToken(): string | null {
     return this.#tokens?.accessToken ?? null;
-  }
-  get isAdmin(): boolean {
-    return this.user?.role === 'admin';
   }
 
   /** Called with every new token set (or null on sign-out). */
