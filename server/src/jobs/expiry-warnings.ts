@@ -11,6 +11,17 @@ export const WARN_BEFORE_SECONDS = 60;
  * the transaction that writes the outbox rows, and `SKIP LOCKED` lets every node run this.
  */
 export async function warnExpiringHolds(ctx: EngineContext): Promise<number> {
+  // Most seconds nothing is due: look first without a transaction (the partial index answers),
+  // as the sweeper does, so an idle node does not commit an empty transaction every second.
+  const anyDue = await query(
+    ctx.em(),
+    `select 1 from bookings
+      where status = 'held' and expiry_warned_at is null
+        and expires_at > now() and expires_at <= now() + make_interval(secs => ?)
+      limit 1`,
+    [WARN_BEFORE_SECONDS],
+  );
+  if (anyDue.length === 0) return 0;
   return ctx.tx(async (tx) => {
     const due = await query<{ id: string; user_id: string; pnr: string; expires_at: Date }>(
       tx,
