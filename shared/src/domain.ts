@@ -47,3 +47,11 @@ const BERTH_NAMES: Record<string, string> = {
 export function seatLabel(coach: string, number: number, berth: string): string {
   return `${coach}-${number} ${BERTH_NAMES[berth] ?? berth}`;
 }
+
+/** The travel classes' names, by code: what the catalog is seeded with and what clients show. */
+export const TRAVEL_CLASS_NAMES = {
+  SL: 'Sleeper',
+  CC: 'AC Chair Car',
+  '3A': 'AC 3 Tier',
+  EC: 'Executive Chair Car',
+} as const;

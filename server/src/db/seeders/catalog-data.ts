@@ -1,3 +1,4 @@
+import { TRAVEL_CLASS_NAMES } from '@berth/shared';
 import type { LayoutName } from './seat-layouts.ts';
 
 /**
@@ -40,10 +41,28 @@ export interface TravelClassSpec {
 
 /** Fares are a flat part (reservation and superfast charges) plus a rate per km, in paise. */
 export const TRAVEL_CLASSES: readonly TravelClassSpec[] = [
-  { code: 'SL', name: 'Sleeper', baseFarePaise: 2000, perKmPaise: 50, sortOrder: 1 },
-  { code: 'CC', name: 'AC Chair Car', baseFarePaise: 4000, perKmPaise: 110, sortOrder: 2 },
-  { code: '3A', name: 'AC 3 Tier', baseFarePaise: 4000, perKmPaise: 130, sortOrder: 3 },
-  { code: 'EC', name: 'Executive Chair Car', baseFarePaise: 4000, perKmPaise: 230, sortOrder: 4 },
+  { code: 'SL', name: TRAVEL_CLASS_NAMES['SL'], baseFarePaise: 2000, perKmPaise: 50, sortOrder: 1 },
+  {
+    code: 'CC',
+    name: TRAVEL_CLASS_NAMES['CC'],
+    baseFarePaise: 4000,
+    perKmPaise: 110,
+    sortOrder: 2,
+  },
+  {
+    code: '3A',
+    name: TRAVEL_CLASS_NAMES['3A'],
+    baseFarePaise: 4000,
+    perKmPaise: 130,
+    sortOrder: 3,
+  },
+  {
+    code: 'EC',
+    name: TRAVEL_CLASS_NAMES['EC'],
+    baseFarePaise: 4000,
+    perKmPaise: 230,
+    sortOrder: 4,
+  },
 ];
 
 /** Offsets are minutes after the departure from the origin; null where the train does not stop. */

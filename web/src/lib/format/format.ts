@@ -1,3 +1,5 @@
+import { TRAVEL_CLASS_NAMES } from '@berth/shared';
+
 /** ₹1,234 (or ₹1,234.50) from paise. */
 export function rupees(paise: number): string {
   const whole = paise % 100 === 0;
@@ -40,9 +42,5 @@ export function todayInIndia(now = new Date()): string {
   return now.toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
 }
 
-export const CLASS_NAMES: Record<string, string> = {
-  SL: 'Sleeper',
-  '3A': 'AC 3 Tier',
-  CC: 'AC Chair Car',
-  EC: 'Executive Chair',
-};
+/** Class names as the catalog has them. */
+export const CLASS_NAMES: Readonly<Record<string, string>> = TRAVEL_CLASS_NAMES;
