@@ -86,10 +86,9 @@ export class BookingPage {
       this.#offset = clockOffsetMs(p.serverNow, Date.now());
       this.#view = { ...this.#view, expiresAt: p.expiresAt };
     };
+    // The booking itself reloads on the booking:updated that comes with every expiry.
     const onExpired = (p: HoldExpired) => {
-      if (p.pnr !== this.pnr) return;
-      this.#expiredPush = true;
-      void this.load();
+      if (p.pnr === this.pnr) this.#expiredPush = true;
     };
     socket.on('booking:updated', onUpdated);
     socket.on('hold:expiring', onExpiring);

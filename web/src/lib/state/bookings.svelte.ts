@@ -1,5 +1,5 @@
 import { newIdempotencyKey } from '../api/idempotency.ts';
-import type { Ack, BookingUpdated, BookingView, HoldExpired } from '@berth/shared';
+import type { Ack, BookingUpdated, BookingView } from '@berth/shared';
 import { describeError } from '../format/errors.ts';
 import type { Connection } from '../realtime/connection.svelte.ts';
 import type { Session } from './session.svelte.ts';
@@ -40,13 +40,12 @@ export class MyBookings {
 
   /** Loads the list and follows pushes until the returned function is called. */
   start(): () => void {
+    // Every status change, expiry included, comes as booking:updated (an expiry also sends
+    // hold:expired, which would only load the same booking twice).
     const onUpdated = (p: BookingUpdated) => void this.refreshOne(p.pnr);
-    const onExpired = (p: HoldExpired) => void this.refreshOne(p.pnr);
     this.live.socket.on('booking:updated', onUpdated);
-    this.live.socket.on('hold:expired', onExpired);
     this.#stops = [
       () => this.live.socket.off('booking:updated', onUpdated),
-      () => this.live.socket.off('hold:expired', onExpired),
       this.live.onReconnect(() => void this.load()),
     ];
     void this.load();
