@@ -20,3 +20,6 @@ export const rooms = {
   kiosk: (stationCode: string) => `kiosk:${stationCode}`,
   demo: 'demo',
 } as const;
+
+/** A run's own room (not one of its shard rooms); the run id is the first group. */
+export const RUN_ROOM_PATTERN = /^run:(\d+)$/;

@@ -1,9 +1,7 @@
-import { rooms } from '@berth/shared';
+import { RUN_ROOM_PATTERN, rooms } from '@berth/shared';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { query } from '../common/sql.ts';
 import type { BerthServer } from './types.ts';
-
-const RUN_ROOM = /^run:(\d+)$/;
 
 /**
  * Sends each run watched on this node a digest of its seat versions. A client whose own versions
@@ -13,7 +11,7 @@ const RUN_ROOM = /^run:(\d+)$/;
 export async function sendDigests(orm: MikroORM, io: BerthServer): Promise<number> {
   const runIds: number[] = [];
   for (const room of io.of('/').adapter.rooms.keys()) {
-    const match = RUN_ROOM.exec(room);
+    const match = RUN_ROOM_PATTERN.exec(room);
     if (match) runIds.push(Number(match[1]));
   }
   if (runIds.length === 0) return 0;

@@ -1,5 +1,6 @@
 import {
   authRenewSchema,
+  RUN_ROOM_PATTERN,
   RUN_SHARD_TIERS,
   rooms,
   runUnwatchSchema,
@@ -18,8 +19,6 @@ import type { BerthSocket, TokenVerifier } from './types.ts';
 
 /** A socket may watch this many runs at once (a search page watches its results). */
 export const MAX_WATCHED_RUNS = 50;
-/** A run's own room (not one of its shard rooms). */
-const RUN_ROOM = /^run:\d+$/;
 
 export interface HandlerDeps {
   engine: Engine;
@@ -135,6 +134,6 @@ async function leaveRun(socket: BerthSocket, runId: number) {
 
 function watchedRuns(socket: BerthSocket): number {
   let n = 0;
-  for (const room of socket.rooms) if (RUN_ROOM.test(room)) n++;
+  for (const room of socket.rooms) if (RUN_ROOM_PATTERN.test(room)) n++;
   return n;
 }

@@ -29,12 +29,6 @@ import {
 } from './refresh-tokens.ts';
 import { sharedSecret } from './server-secrets.ts';
 
-/** The auth settings read from Config; an explicit option below wins over them. */
-export interface AuthEnv {
-  ACCESS_TOKEN_TTL_SECONDS?: number;
-  REFRESH_TOKEN_TTL_DAYS?: number;
-}
-
 /** Switches that only tests may turn on: each removes one mechanism. */
 export interface AuthTestHooks {
   /** Refresh without `FOR UPDATE` on the token row. */
@@ -43,11 +37,11 @@ export interface AuthTestHooks {
 
 export interface AuthServiceDeps {
   orm: MikroORM;
-  config: Config & AuthEnv;
+  config: Config;
   log: Logger;
-  /** Access token lifetime; default ACCESS_TOKEN_TTL_SECONDS, else 900. */
+  /** Access token lifetime; default ACCESS_TOKEN_TTL_SECONDS. */
   accessTtlSeconds?: number;
-  /** Refresh token lifetime, renewed by every rotation; default REFRESH_TOKEN_TTL_DAYS, else 30. */
+  /** Refresh token lifetime, renewed by every rotation; default REFRESH_TOKEN_TTL_DAYS. */
   refreshTtlDays?: number;
   /** HS256 key (at least 32 characters); unset: the one in `server_secrets`, shared by all nodes. */
   jwtSecret?: string;
@@ -86,8 +80,8 @@ const emailTaken = (err: unknown) =>
  */
 export function createAuthService(deps: AuthServiceDeps) {
   const { orm, log } = deps;
-  const accessTtlSeconds = deps.accessTtlSeconds ?? deps.config.ACCESS_TOKEN_TTL_SECONDS ?? 900;
-  const refreshTtlDays = deps.refreshTtlDays ?? deps.config.REFRESH_TOKEN_TTL_DAYS ?? 30;
+  const accessTtlSeconds = deps.accessTtlSeconds ?? deps.config.ACCESS_TOKEN_TTL_SECONDS;
+  const refreshTtlDays = deps.refreshTtlDays ?? deps.config.REFRESH_TOKEN_TTL_DAYS;
   if (!Number.isInteger(accessTtlSeconds) || accessTtlSeconds < 1) {
     throw new Error(`accessTtlSeconds must be a positive integer, not ${accessTtlSeconds}`);
   }

@@ -3,8 +3,9 @@ import type { RaceEntry } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import type { Engine } from '../../engine.ts';
+import type { HoldProbe } from '../booking/hold.service.ts';
 import { LIVE } from '../booking/lapse.ts';
-import { DEMO_TRAIN_NUMBER, demoEmail } from '../../db/seeders/seed-demo.ts';
+import { DEMO_CONTENDERS, DEMO_TRAIN_NUMBER, demoEmail } from '../../db/seeders/seed-demo.ts';
 
 export interface DemoStage {
   runId: number;
@@ -26,7 +27,7 @@ export async function loadDemoStage(engine: Engine): Promise<DemoStage> {
   if (!run) throw new DomainError('NOT_FOUND', 'The race demo is not enabled here.');
   const route = await engine.context.catalog.route(run.id);
   const seats = await engine.context.catalog.seatsOf(run.id);
-  const emails = Array.from({ length: 50 }, (_, i) => demoEmail(i + 1));
+  const emails = Array.from({ length: DEMO_CONTENDERS }, (_, i) => demoEmail(i + 1));
   const users = await query<{ id: string; email: string }>(
     em,
     `select id, email from users where email = any(?)`,
@@ -73,7 +74,7 @@ export async function runShare(
   if (wait > 0) await sleep(wait);
   return Promise.all(
     indexes.map(async (i) => {
-      const probe: { lockWaitMs?: number } = {};
+      const probe: HoldProbe = {};
       const started = performance.now();
       const contender = `Racer ${String(i + 1).padStart(2, '0')}`;
       let outcome: RaceEntry['outcome'] = 'WON';
