@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Logger } from '../src/common/logger.ts';
 import { defaultDataDir } from '../src/common/paths.ts';
 import { redact } from '../src/db/database.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded/embedded-postgres.ts';
 import { createOrm, migrate } from '../src/db/orm.ts';
 
 /** Port of the bench's own embedded PostgreSQL, apart from the app's (54329) and the tests' (54339). */

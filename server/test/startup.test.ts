@@ -1,10 +1,16 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../src/common/logger.ts';
 import { defaultDataDir } from '../src/common/paths.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+} from '../src/db/embedded/embedded-postgres.ts';
+import { SHARED_PLACES } from '../src/db/embedded/postgres-place.ts';
+import { isRoot } from '../src/db/embedded/system-user.ts';
 import { createOrm, migrate, migrationsList } from '../src/db/orm.ts';
 import { dropDatabase, recreateDatabase, withDatabase } from './support/global-setup.ts';
 
@@ -43,13 +49,35 @@ describe('start-up', () => {
     await first.stop();
 
     // A crash leaves the pid file behind, naming a process that no longer exists.
-    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
-    fs.writeFileSync(pidFile, `999999\n${path.join(dataDir, 'postgres')}\n`);
+    const pidFile = path.join(first.databaseDir, 'postmaster.pid');
+    fs.writeFileSync(pidFile, `999999\n${first.databaseDir}\n`);
     const again = await startEmbeddedPostgres(dataDir, port, log);
     try {
       expect(await selectOne(again.url)).toBe(1);
     } finally {
       await again.stop();
+    }
+  });
+
+  it('starts from a clone under a folder other users cannot enter (0700, as /root and mktemp -d)', async () => {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-closed-'));
+    const cloneData = path.join(closed, 'berth', '.data');
+    let handle: EmbeddedPostgresHandle | undefined;
+    try {
+      handle = await startEmbeddedPostgres(cloneData, 54358, log);
+      expect(await selectOne(handle.url)).toBe(1);
+      const link = path.join(cloneData, 'postgres');
+      if (isRoot()) {
+        // PostgreSQL runs as another user here: its cluster lives where that user can reach it.
+        expect(SHARED_PLACES.some((p) => handle!.databaseDir.startsWith(`${p}/`))).toBe(true);
+        expect(fs.readlinkSync(link)).toBe(handle.databaseDir);
+      } else {
+        expect(handle.databaseDir).toBe(link);
+      }
+    } finally {
+      await handle?.stop();
+      fs.rmSync(closed, { recursive: true, force: true });
+      if (handle) fs.rmSync(handle.databaseDir, { recursive: true, force: true });
     }
   });
 });

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../common/logger.ts';
 import { defaultDataDir } from '../common/paths.ts';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { startEmbeddedPostgres } from './embedded/embedded-postgres.ts';
 import { createOrm, migrate } from './orm.ts';
 
 export interface Database {

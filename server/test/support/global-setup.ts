@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createLogger } from '../../src/common/logger.ts';
 import { defaultDataDir } from '../../src/common/paths.ts';
-import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../../src/db/embedded/embedded-postgres.ts';
 import { createOrm, migrate } from '../../src/db/orm.ts';
 
 declare module 'vitest' {
