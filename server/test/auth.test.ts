@@ -269,9 +269,10 @@ describe('auth', () => {
   });
 
   it('an expired access token is refused', async () => {
-    const shortLived = node({ accessTtlSeconds: 1 });
+    // 2 s, not 1: `exp` is in whole seconds, so a 1 s token signed late in a second lives ~0 s.
+    const shortLived = node({ accessTtlSeconds: 2 });
     const session = await register(shortLived);
-    expect(Date.parse(session.accessExpiresAt) - Date.now()).toBeLessThanOrEqual(1000);
+    expect(Date.parse(session.accessExpiresAt) - Date.now()).toBeLessThanOrEqual(2000);
     await auth.verifyAccessToken(session.accessToken);
     await sleep(Date.parse(session.accessExpiresAt) - Date.now() + 100);
     expect(await refusal(auth.verifyAccessToken(session.accessToken))).toEqual(signInAgain);

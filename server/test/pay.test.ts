@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { SimulatedCrash } from '../src/engine-context.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
@@ -30,9 +30,11 @@ describe('paying for a hold', () => {
     users = await createUsers(db.pool, 12);
   });
   afterAll(() => db.close());
+  // The gateway's settings are one row: every test starts from a quick, honest bank, also after
+  // a test that changed them failed before putting them back.
+  beforeEach(() => gateway({ failureRate: 0, latencyMs: 20, timeoutMs: 2000 }));
 
   it('succeeds: confirmed, payment and charge recorded, replay returns the same booking', async () => {
-    await gateway({ failureRate: 0, latencyMs: 20, timeoutMs: 2000 });
     const held = await engine.hold(users[0]!, holdInput(run, [nextSeat()]));
     const input = { bookingId: held.id, idempotencyKey: key('pay') };
     const paid = await engine.pay(users[0]!, input);

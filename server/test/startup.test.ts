@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../src/cluster/local-redis.ts';
 import { createLogger } from '../src/common/logger.ts';
 import { defaultDataDir } from '../src/common/paths.ts';
 import {
@@ -40,7 +41,7 @@ describe('start-up', () => {
   });
 
   it('the embedded PostgreSQL starts after a crash left a stale postmaster.pid', async () => {
-    const port = 54359;
+    const port = await freePort();
     const first = await startEmbeddedPostgres(dataDir, port, log);
     // A second process finds the live server and joins it instead of starting another.
     const joined = await startEmbeddedPostgres(dataDir, port, log);
@@ -64,7 +65,7 @@ describe('start-up', () => {
     const cloneData = path.join(closed, 'berth', '.data');
     let handle: EmbeddedPostgresHandle | undefined;
     try {
-      handle = await startEmbeddedPostgres(cloneData, 54358, log);
+      handle = await startEmbeddedPostgres(cloneData, await freePort(), log);
       expect(await selectOne(handle.url)).toBe(1);
       const link = path.join(cloneData, 'postgres');
       if (isRoot()) {

@@ -271,15 +271,16 @@ describe('the passenger flow', () => {
     await hold(carol, [booked]);
     await carol.getByTestId('pay-button').click();
     await carol.getByRole('heading', { name: 'Your ticket is confirmed' }).waitFor();
-    // Held: Bob holds.
-    const held = await freeSeat(bob, [booked]);
-    await hold(bob, [held]);
-    // Yours: Alice holds, then comes back to the map.
-    const mine = await freeSeat(alice, [booked, held]);
+    // Yours: Alice holds.
+    const mine = await freeSeat(alice, [booked]);
     await hold(alice, [mine]);
+    // Held: Bob holds, last, so his 25 s hold is surely still on when it is checked (first).
+    const held = await freeSeat(bob, [booked, mine]);
+    await hold(bob, [held]);
+    // Alice comes back to the map.
     const map = await openMap(aliceContext, JAIPUR_MUMBAI, runId);
-    await expect.poll(stateOf(map, mine), { timeout: 5000 }).toBe('yours');
     await expect.poll(stateOf(map, held), { timeout: 5000 }).toBe('held');
+    await expect.poll(stateOf(map, mine), { timeout: 5000 }).toBe('yours');
     await expect.poll(stateOf(map, booked), { timeout: 5000 }).toBe('booked');
     // Picked, and someone else looking.
     const pick = await freeSeat(map);

@@ -100,17 +100,25 @@ describe('the race demo', () => {
       return ack.ok ? ack.data : null;
     };
     const before = await read();
-    await rate.fill('0.25');
-    await expect.poll(async () => (await read())?.failureRate, { timeout: 5_000 }).toBe(0.25);
-    await expect
-      .poll(() => page.getByText('Saved: every node uses these settings now.').count())
-      .toBe(1);
-    // Put it back for the tests that pay.
-    await rate.fill(String(before?.failureRate ?? 0));
-    await expect
-      .poll(async () => (await read())?.failureRate, { timeout: 5_000 })
-      .toBe(before?.failureRate ?? 0);
-    await context.close();
+    try {
+      await rate.fill('0.25');
+      await expect.poll(async () => (await read())?.failureRate, { timeout: 5_000 }).toBe(0.25);
+      await expect
+        .poll(() => page.getByText('Saved: every node uses these settings now.').count())
+        .toBe(1);
+    } finally {
+      // Put it back for the tests that pay, also when an assertion above failed.
+      await fetch(`${url}/api/admin/gateway`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${admin.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ failureRate: before?.failureRate ?? 0 }),
+      });
+      await context.close();
+    }
+    expect((await read())?.failureRate).toBe(before?.failureRate ?? 0);
   });
 
   it('renews each side’s demo session by rotating its refresh token, and signs it out on leaving', async () => {

@@ -62,6 +62,7 @@ describe(`GET /api/admin/nodes on a single node (${TRANSPORT})`, () => {
             (await http(node, 'GET', '/api/admin/nodes', { token: admin.accessToken })).body
               .data as NodeStats[]
           )[0]!.connections,
+        { timeout: 5000 },
       )
       .toBe(self!.connections - 1);
   });

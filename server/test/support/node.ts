@@ -16,7 +16,18 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-/** One Berth node in this process on a free port, against the test file's database. */
+/** Nodes of this process on uWS that are listening (at most one: see startNode). */
+let liveUwsNodes = 0;
+
+/**
+ * One Berth node in this process on a free port, against the test file's database.
+ *
+ * On uWS, a process serves one Socket.IO node at a time: `io.attachApp` patches socket.io's
+ * Adapter prototype for the last app attached, so a second node would silently take the first
+ * one's broadcasts. Starting a second one while the first listens is refused; run tests that
+ * need other settings in a suite of their own, or nodes in processes of their own (the cluster
+ * tests).
+ */
 export async function startNode(
   db: TestDb,
   opts: { config?: Partial<Config>; hooks?: TestHooks } = {},
@@ -37,13 +48,20 @@ export async function startNode(
     log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     hooks: opts.hooks,
   });
+  const onUws = app.transport.kind === 'uws';
+  if (onUws && liveUwsNodes > 0) {
+    await orm.close(true);
+    throw new Error('a uWS node is already listening in this process: close it first');
+  }
   const { port } = await app.listen(0);
+  if (onUws) liveUwsNodes++;
   return {
     app,
     url: `http://127.0.0.1:${port}`,
     async close() {
       await app.close();
       await orm.close(true);
+      if (onUws) liveUwsNodes--;
     },
   };
 }
