@@ -177,8 +177,8 @@ describe('paying for a hold', () => {
     );
     await db.pool.query(
       `with a as (insert into audit_log (actor, action, booking_id, before, after) values ('test', 'PAY_STARTED', $1, '{"status":"held"}', '{"status":"paying"}'))
-       insert into outbox (event, room, payload) values ('booking:updated', 'test', '{}')`,
-      [held.id],
+       insert into outbox (event, room, payload) values ('booking:updated', 'test', $2::jsonb)`,
+      [held.id, JSON.stringify({ bookingId: held.id, pnr: held.pnr, status: 'paying' })],
     );
     await engine.reconcile({ olderThanMs: 0 });
     const charge = await db.pool.query(

@@ -1,6 +1,7 @@
 import { rooms } from '@berth/shared';
 import type { EngineContext } from '../engine-context.ts';
 import { query } from '../common/sql.ts';
+import { outboxPush } from '../modules/audit/outbox-push.ts';
 import { recordTransitions } from '../modules/audit/transition-writer.ts';
 
 /** How long before a hold expires its holder is warned. */
@@ -39,16 +40,14 @@ export async function warnExpiringHolds(ctx: EngineContext): Promise<number> {
     await recordTransitions(
       tx,
       [],
-      due.map((b) => ({
-        event: 'hold:expiring',
-        room: rooms.user(Number(b.user_id)),
-        payload: {
+      due.map((b) =>
+        outboxPush('hold:expiring', rooms.user(Number(b.user_id)), {
           bookingId: Number(b.id),
           pnr: b.pnr,
           expiresAt: new Date(b.expires_at).toISOString(),
           serverNow,
-        },
-      })),
+        }),
+      ),
     );
     return due.length;
   });

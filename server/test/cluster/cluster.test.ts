@@ -1,3 +1,4 @@
+import { bookingUpdatedSchema } from '@berth/shared';
 import type {
   AuthTokens,
   BookingView,
@@ -17,8 +18,17 @@ import { spawnNode, type NodeProcess } from '../../src/cluster/spawn-node.ts';
 import { createOrm } from '../../src/db/orm.ts';
 import { DEMO_USERS, seedDatabase } from '../../src/db/seeders/seed.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
-import { createTestRun, holdInput, type TestRun } from '../support/fixtures.ts';
+import { createTestRun, holdInput, key, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
+
+async function signInAdmin(node: NodeProcess): Promise<string> {
+  const login = await fetch(`${node.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_USERS.admin.email, password: DEMO_USERS.admin.password }),
+  });
+  return ((await login.json()) as { data: AuthTokens }).data.accessToken;
+}
 
 async function register(node: NodeProcess, name: string): Promise<AuthTokens> {
   const res = await fetch(`${node.url}/api/auth/register`, {
@@ -93,6 +103,112 @@ describe.skipIf(!redisServerAvailable())(
       const seat = run.seats.SL![0]!;
       await must<BookingView>(holder, 'hold:create', holdInput(run, [seat]));
       await waitFor(() => watcher.stateOf(seat) === 'held', 5000, 'the delta on node B');
+    });
+
+    it('every transition that changes what a seat shows is pushed: a watcher on node B follows each one, and agrees with a fresh snapshot', async () => {
+      const short = await start('node-short-holds', { HOLD_SECONDS: '2' });
+      try {
+        const watcher = await LiveMap.watch(await open(b), run.runId, run.stops[0]!, run.stops[3]!);
+        const session = await register(a, 'walker');
+        const owner = await open(a, session.accessToken);
+        const updates: unknown[] = [];
+        owner.on('booking:updated', (u) => updates.push(u));
+        const adminToken = await signInAdmin(b);
+        const gateway = (failureRate: number) =>
+          fetch(`${b.url}/api/admin/gateway`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ failureRate }),
+          });
+        const agreesWithFresh = async (seat: number, what: string) => {
+          const fresh = await LiveMap.watch(await open(b), run.runId, run.stops[0]!, run.stops[3]!);
+          expect(watcher.normalised()[seat], what).toBe(fresh.normalised()[seat]);
+        };
+        /** After `act`, the watcher shows `state` for `seat` at a newer version, as a fresh watch does. */
+        const step = async <T>(
+          what: string,
+          seat: number,
+          state: string,
+          act: () => Promise<T>,
+        ) => {
+          const before = watcher.seats.get(seat)!.version;
+          const result = await act();
+          await waitFor(() => watcher.stateOf(seat) === state, 8000, `${what} on node B`);
+          expect(watcher.seats.get(seat)!.version, what).toBeGreaterThan(before);
+          await agreesWithFresh(seat, what);
+          return result;
+        };
+        const seats = [10, 11, 12, 13].map((i) => run.seats.CC![i]!);
+        const [paid, released, declined, lapsed] = seats as [number, number, number, number];
+        const hold = (seat: number, socket = owner) =>
+          must<BookingView>(socket, 'hold:create', holdInput(run, [seat]));
+
+        // (new) -> held -> paying -> confirmed -> cancelled
+        const first = await step('a hold', paid, 'held', () => hold(paid));
+        await step('a confirmed payment', paid, 'booked', () =>
+          must(owner, 'booking:pay', { bookingId: first.id, idempotencyKey: key('pay') }),
+        );
+        await step('a cancellation', paid, 'free', () =>
+          must(owner, 'booking:cancel', { bookingId: first.id, idempotencyKey: key('cancel') }),
+        );
+
+        // held -> released
+        const second = await step('a hold', released, 'held', () => hold(released));
+        await step('a release', released, 'free', () =>
+          must(owner, 'hold:release', { bookingId: second.id }),
+        );
+
+        // held -> paying -> held (declined): the seat shows held throughout, and agrees after.
+        const third = await step('a hold', declined, 'held', () => hold(declined));
+        await gateway(1);
+        try {
+          const refused = await ask(owner, 'booking:pay', {
+            bookingId: third.id,
+            idempotencyKey: key('pay'),
+          });
+          expect(refused.ok ? 'OK' : refused.error.code).toBe('PAYMENT_DECLINED');
+        } finally {
+          await gateway(0);
+        }
+        await agreesWithFresh(declined, 'a declined payment');
+        await step('a release after a decline', declined, 'free', () =>
+          must(owner, 'hold:release', { bookingId: third.id }),
+        );
+
+        // held -> expired: a 2 s hold made on a third node runs out, and a sweeper frees it.
+        const shortOwner = await open(short, session.accessToken);
+        await step('a short hold', lapsed, 'held', () => hold(lapsed, shortOwner));
+        await step('an expiry', lapsed, 'free', () => Promise.resolve());
+
+        // Every booking:updated the owner got is a push the contract describes.
+        await waitFor(() => updates.length >= 11, 5000, 'the booking updates');
+        const statuses = updates.map((u) => bookingUpdatedSchema.strict().parse(u).status);
+        expect(statuses).toEqual(
+          expect.arrayContaining([
+            'held',
+            'paying',
+            'confirmed',
+            'cancelled',
+            'released',
+            'expired',
+          ]),
+        );
+        await db.assertIntegrity();
+      } finally {
+        await short.stop();
+      }
+    });
+
+    it('a node that shuts down closes its own clients only, not those of the other nodes', async () => {
+      const leaving = await start('node-leaving');
+      const onA = await open(a);
+      const onLeaving = await open(leaving);
+      const closed = new Promise<void>((resolve) => onLeaving.once('disconnect', () => resolve()));
+      await leaving.stop();
+      await closed;
+      // A cluster-wide disconnect would reach node A through Redis about as fast.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(onA.connected).toBe(true);
     });
 
     it('GET /api/admin/nodes on either node lists both, each answering for itself', async () => {

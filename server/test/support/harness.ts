@@ -7,6 +7,7 @@ import { createOrm } from '../../src/db/orm.ts';
 import { createEngine, type Engine } from '../../src/engine.ts';
 import type { TestHooks } from '../../src/engine-context.ts';
 import { checkIntegrity, formatReport } from '../../src/integrity/checker.ts';
+import { outboxSchemas, type OutboxEvent } from '../../src/modules/audit/outbox-push.ts';
 import { dropDatabase, recreateDatabase, withDatabase } from './global-setup.ts';
 
 export interface TestDb {
@@ -17,6 +18,28 @@ export interface TestDb {
   /** Runs the integrity checker and fails the test with its report on any violation. */
   assertIntegrity(options?: { sweeperRunning?: boolean }): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Every outbox row the file's tests left behind is a push the contract describes: its payload
+ * parses, strictly, with the event's outbox schema (the wire schema less the relay's stamps).
+ */
+async function assertOutboxContract(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ id: string; event: string; payload: unknown }>(
+    `select id, event, payload from outbox order by id`,
+  );
+  const problems: string[] = [];
+  for (const row of rows) {
+    const schema = outboxSchemas[row.event as OutboxEvent];
+    if (!schema) {
+      problems.push(`outbox ${row.id}: '${row.event}' is not a push of the contract`);
+      continue;
+    }
+    const parsed = schema.strict().safeParse(row.payload);
+    if (!parsed.success)
+      problems.push(`outbox ${row.id} (${row.event}): ${parsed.error.message.slice(0, 300)}`);
+  }
+  if (problems.length > 0) throw new Error(problems.slice(0, 5).join('\n'));
 }
 
 /** A database of its own for one test file, cloned from the migrated template. */
@@ -54,8 +77,12 @@ export async function createTestDb(): Promise<TestDb> {
       for (const e of engines) await e.stop();
       for (const e of engines) await e.close();
       await checkerOrm.close(true);
-      await pool.end();
-      await dropDatabase(server, name);
+      try {
+        await assertOutboxContract(pool);
+      } finally {
+        await pool.end();
+        await dropDatabase(server, name);
+      }
     },
   };
 }

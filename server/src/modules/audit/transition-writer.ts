@@ -1,5 +1,6 @@
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
+import type { OutboxMessage } from './outbox-push.ts';
 
 export const SYSTEM_ACTOR = 'SYSTEM';
 
@@ -17,12 +18,6 @@ export interface AuditRecord {
   bookingId: number | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
-}
-
-export interface OutboxMessage {
-  event: string;
-  room: string;
-  payload: Record<string, unknown>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { BookingStatus } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
@@ -9,7 +10,7 @@ export interface LockedBooking {
   userId: number;
   runId: number;
   fromSeq: number;
-  status: string;
+  status: BookingStatus;
   farePaise: number;
   /** True while an unpaid hold is inside its time (expires_at in the future). */
   withinExpiry: boolean;
@@ -17,8 +18,10 @@ export interface LockedBooking {
 }
 
 /**
- * Locks a booking for a change that frees its seats, in the global lock order: its seats (found
+ * Locks a booking for a change to it or its seats, in the global lock order: its seats (found
  * without a lock, locked in id order), then the booking. Statuses are re-read under the lock.
+ * Every change that can meet a hold's lazy expiry of the same booking (which locks the seats,
+ * then the booking) must come this way, or the two could deadlock.
  */
 export async function lockBookingAndSeats(
   em: Em,
@@ -37,7 +40,17 @@ export async function lockBookingAndSeats(
   return lockBooking(em, bookingId);
 }
 
-/** Locks only the booking row: for changes that leave its seats as they are (pay). */
+/** The seats a booking occupies now; read under its locks, so it is what will commit. */
+export async function activeSeats(em: Em, bookingId: number): Promise<number[]> {
+  const rows = await query<{ seat_id: string }>(
+    em,
+    `select seat_id from booking_seats where booking_id = ? and active order by seat_id`,
+    [bookingId],
+  );
+  return rows.map((r) => Number(r.seat_id));
+}
+
+/** Locks only the booking row: for changes that leave its seats and what they show alone. */
 export async function lockBooking(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
   const [row] = await query<{
     id: string;
@@ -45,7 +58,7 @@ export async function lockBooking(em: Em, bookingId: number): Promise<LockedBook
     user_id: string;
     run_id: number;
     from_seq: number;
-    status: string;
+    status: BookingStatus;
     fare_paise: number;
     within_expiry: boolean;
     lapsed: boolean;

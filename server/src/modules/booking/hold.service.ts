@@ -1,4 +1,4 @@
-import { holdRequestSchema, rooms, seatLabel, type BookingView } from '@berth/shared';
+import { holdRequestSchema, seatLabel, type BookingView } from '@berth/shared';
 import {
   DomainError,
   EXCLUSION_VIOLATION,
@@ -9,6 +9,7 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
+import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
 import {
   claimKey,
@@ -138,7 +139,7 @@ async function holdTx(
     [{ actor, action: HOLD_ACTION, bookingId: view.id, before: null, after: { status: 'held' } }],
     [
       seatsChanged(req.runId, deltas),
-      { event: 'booking:updated', room: rooms.user(actor.userId), payload: { ...view } },
+      bookingUpdated(actor.userId, { bookingId: view.id, pnr: view.pnr, status: 'held' }),
     ],
   );
   return settle(em, actor.userId, req.idempotencyKey, { ok: true, data: view });

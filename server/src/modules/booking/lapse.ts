@@ -1,12 +1,8 @@
 import { rooms } from '@berth/shared';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
-import {
-  recordTransitions,
-  systemActor,
-  type AuditRecord,
-  type OutboxMessage,
-} from '../audit/transition-writer.ts';
+import { bookingUpdated, outboxPush, type OutboxMessage } from '../audit/outbox-push.ts';
+import { recordTransitions, systemActor, type AuditRecord } from '../audit/transition-writer.ts';
 
 export const EXPIRE_ACTION = 'EXPIRE';
 
@@ -74,12 +70,8 @@ export async function expireLapsed(
     after: { status: 'expired' },
   }));
   const messages: OutboxMessage[] = expired.flatMap((b) => [
-    { event: 'hold:expired', room: rooms.user(b.userId), payload: { bookingId: b.id, pnr: b.pnr } },
-    {
-      event: 'booking:updated',
-      room: rooms.user(b.userId),
-      payload: { bookingId: b.id, pnr: b.pnr, status: 'expired' },
-    },
+    outboxPush('hold:expired', rooms.user(b.userId), { bookingId: b.id, pnr: b.pnr }),
+    bookingUpdated(b.userId, { bookingId: b.id, pnr: b.pnr, status: 'expired' }),
   ]);
   await recordTransitions(em, audits, messages);
   return { expired, freedSeatIds: [...new Set(freed.map((r) => Number(r.seat_id)))] };

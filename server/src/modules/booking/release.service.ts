@@ -1,8 +1,9 @@
-import { releaseRequestSchema, rooms, type BookingView } from '@berth/shared';
+import { releaseRequestSchema, type BookingView } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
+import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
 import { loadBookingView, publicView } from './booking-view.ts';
 import {
@@ -58,11 +59,11 @@ export async function releaseLocked(em: Em, actor: Actor, booking: LockedBooking
     ],
     [
       seatsChanged(booking.runId, deltas),
-      {
-        event: 'booking:updated',
-        room: rooms.user(booking.userId),
-        payload: { bookingId: booking.id, pnr: booking.pnr, status: 'released' },
-      },
+      bookingUpdated(booking.userId, {
+        bookingId: booking.id,
+        pnr: booking.pnr,
+        status: 'released',
+      }),
     ],
   );
 }

@@ -1,7 +1,7 @@
 import { rooms, type OccupancyState, type SeatDelta } from '@berth/shared';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
-import type { OutboxMessage } from '../audit/transition-writer.ts';
+import { outboxPush, type OutboxMessage } from '../audit/outbox-push.ts';
 
 const stateOf = (status: string): OccupancyState => (status === 'confirmed' ? 'booked' : 'held');
 
@@ -47,5 +47,5 @@ export async function bumpSeats(em: Em, seatIds: readonly number[]): Promise<Sea
 
 /** The `seats:changed` outbox message for one run; the relay stamps `committedAt`. */
 export function seatsChanged(runId: number, seats: SeatDelta[]): OutboxMessage {
-  return { event: 'seats:changed', room: rooms.run(runId), payload: { runId, seats } };
+  return outboxPush('seats:changed', rooms.run(runId), { runId, seats });
 }

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { payRequestSchema, rooms, type BookingView } from '@berth/shared';
+import { payRequestSchema, type BookingView } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import { parse } from '../../common/validate.ts';
 import { query } from '../../common/sql.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
+import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
 import { assertOwner, lockBooking } from '../booking/booking-locks.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
@@ -80,11 +81,11 @@ export async function payBooking(
         },
       ],
       [
-        {
-          event: 'booking:updated',
-          room: rooms.user(actor.userId),
-          payload: { bookingId: booking!.id, pnr: booking!.pnr, status: 'paying' },
-        },
+        bookingUpdated(actor.userId, {
+          bookingId: booking!.id,
+          pnr: booking!.pnr,
+          status: 'paying',
+        }),
       ],
     );
     return {

@@ -1,9 +1,11 @@
-import { rooms, type Ack, type BookingView } from '@berth/shared';
+import type { Ack, BookingStatus, BookingView } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
+import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
-import { lockBooking, setStatus } from '../booking/booking-locks.ts';
+import { activeSeats, lockBookingAndSeats, setStatus } from '../booking/booking-locks.ts';
+import { bumpSeats, seatsChanged } from '../booking/seat-changes.ts';
 import { completeKey } from '../idempotency/idempotency.ts';
 import type { GatewayResult } from './gateway.ts';
 
@@ -20,8 +22,10 @@ export type PaymentSettlement =
 
 /**
  * The second transaction of a payment: records the gateway's answer. Used by pay right after the
- * call, and by the reconciler for payments a crash or a timeout left pending. Lock order:
- * booking, then payment.
+ * call, and by the reconciler for payments a crash or a timeout left pending. Lock order: the
+ * booking's seats, the booking, then the payment. The seats come first although only a
+ * confirmation changes them: a hold that finds this booking lapsed locks the seats and then the
+ * booking, and taking the booking first here would deadlock with it.
  */
 export async function settlePayment(
   em: Em,
@@ -35,7 +39,7 @@ export async function settlePayment(
     [paymentId],
   );
   if (!found) throw new Error(`payment ${paymentId} vanished`);
-  const booking = await lockBooking(em, Number(found.booking_id));
+  const booking = await lockBookingAndSeats(em, Number(found.booking_id));
   const [payment] = await query<{
     status: string;
     amount_paise: number;
@@ -56,14 +60,13 @@ export async function settlePayment(
     `update payments set status = ?, gateway_ref = ?, failure_reason = ?, updated_at = now() where id = ?`,
     [charged ? 'succeeded' : 'failed', result.reference, charged ? null : result.status, paymentId],
   );
-  const notify = (status: string) => ({
-    event: 'booking:updated',
-    room: rooms.user(booking.userId),
-    payload: { bookingId: booking.id, pnr: booking.pnr, status },
-  });
+  const notify = (status: BookingStatus) =>
+    bookingUpdated(booking.userId, { bookingId: booking.id, pnr: booking.pnr, status });
 
   if (charged && booking.status === 'paying') {
     await setStatus(em, booking.id, 'confirmed');
+    // Held becomes booked on every map: a new version, pushed with the status.
+    const deltas = await bumpSeats(em, await activeSeats(em, booking.id));
     await recordTransitions(
       em,
       [
@@ -75,7 +78,7 @@ export async function settlePayment(
           after: { status: 'confirmed' },
         },
       ],
-      [notify('confirmed')],
+      [seatsChanged(booking.runId, deltas), notify('confirmed')],
     );
     await finishKey(em, userId, payment.idempotency_key, {
       ok: true,

@@ -1,9 +1,10 @@
-import { cancelRequestSchema, rooms, type BookingView } from '@berth/shared';
+import { cancelRequestSchema, type BookingView } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
+import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, systemActor, type Actor } from '../audit/transition-writer.ts';
 import {
   assertOwner,
@@ -127,11 +128,11 @@ async function cancelLocked(
     ],
     [
       seatsChanged(booking.runId, deltas),
-      {
-        event: 'booking:updated',
-        room: rooms.user(booking.userId),
-        payload: { bookingId: booking.id, pnr: booking.pnr, status: 'cancelled' },
-      },
+      bookingUpdated(booking.userId, {
+        bookingId: booking.id,
+        pnr: booking.pnr,
+        status: 'cancelled',
+      }),
     ],
   );
   return Number(refund!.id);
@@ -195,11 +196,11 @@ export async function completeRefund(ctx: EngineContext, refundId: number): Prom
         },
       ],
       [
-        {
-          event: 'booking:updated',
-          room: rooms.user(Number(row.user_id)),
-          payload: { bookingId: Number(row.booking_id), pnr: row.pnr, refund: 'succeeded' },
-        },
+        bookingUpdated(Number(row.user_id), {
+          bookingId: Number(row.booking_id),
+          pnr: row.pnr,
+          refund: 'succeeded',
+        }),
       ],
     );
   });
