@@ -133,6 +133,27 @@ describe('the passenger flow', () => {
     await screenshot(alice, 'booking');
   });
 
+  it("shows Alice's payment on Bob's open map and on a kiosk as booked, without a reload", async () => {
+    const runId = await runOf(JAIPUR_MUMBAI.train, JAIPUR_MUMBAI.from, JAIPUR_MUMBAI.to);
+    const alice = await openMap(await person('Alice'), JAIPUR_MUMBAI, runId);
+    const bob = await openMap(await person('Bob'), JAIPUR_MUMBAI, runId);
+    const kioskContext = await newContext(browser, url, { width: 1920, height: 1080 });
+    contexts.push(kioskContext);
+    const kiosk = await kioskContext.newPage();
+    await kiosk.goto(`/kiosk/run/${runId}?from=${JAIPUR_MUMBAI.from}&to=${JAIPUR_MUMBAI.to}`);
+    const id = await freeSeat(alice);
+    const onKiosk = kiosk.getByTestId(`seat-${id}`);
+    await onKiosk.waitFor({ timeout: 15_000 });
+
+    await hold(alice, [id]);
+    await expect.poll(stateOf(bob, id), { timeout: 5000 }).toBe('held');
+    await expect.poll(() => onKiosk.getAttribute('data-state'), { timeout: 5000 }).toBe('held');
+    await alice.getByTestId('pay-button').click();
+    await alice.getByRole('heading', { name: 'Your ticket is confirmed' }).waitFor();
+    await expect.poll(stateOf(bob, id), { timeout: 5000 }).toBe('booked');
+    await expect.poll(() => onKiosk.getAttribute('data-state'), { timeout: 5000 }).toBe('booked');
+  });
+
   it('shows Bob the seat Alice is looking at', async () => {
     const runId = await runOf(JAIPUR_MUMBAI.train, JAIPUR_MUMBAI.from, JAIPUR_MUMBAI.to);
     const alice = await openMap(await person('Alice'), JAIPUR_MUMBAI, runId);
