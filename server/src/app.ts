@@ -64,11 +64,12 @@ export function createApp(deps: AppDeps) {
     redis?.command ?? null,
     (userId) => demoUsers.has(userId),
   );
-  // Anyone may act as a demo user (the race demo's split screen): they hold on the demo run only.
+  // Anyone may act as a demo user (the race demo's split screen): they hold on the demo run only,
+  // one seat at a time.
   const socketEngine: typeof engine = {
     ...engine,
     hold: async (actor, input, probe) => {
-      await race?.assertDemoHold(actor.userId, input);
+      await race?.prepareDemoHold(actor.userId, input);
       return engine.hold(actor, input, probe);
     },
   };

@@ -81,4 +81,55 @@ describe('the seeder', () => {
     );
     expect(booking.status).toBe('held');
   });
+
+  it('keeps the demo run in the future: once it is within a week, the next start moves it a month ahead, bookings and all', async () => {
+    await seedDatabase(orm.em.fork(), { days: 1, demo: true });
+    const demoRun = async () =>
+      (
+        await db.pool.query<{ id: number; ahead: number; departs_at: Date }>(
+          `select id, service_date - current_date as ahead, departs_at from runs where demo`,
+        )
+      ).rows;
+    const [run] = await demoRun();
+    expect(run!.ahead).toBe(30);
+    const seats = await db.pool.query<{ id: string }>(
+      `select id from seats where run_id = $1 order by id limit 2`,
+      [run!.id],
+    );
+    const racer = await db.pool.query(`select id from users where email = 'demo07@berth.dev'`);
+    const actor = { userId: Number(racer.rows[0].id), role: 'user' as const };
+    const hold = (e: Engine, seat: string) =>
+      e.hold(actor, {
+        runId: run!.id,
+        from: 'NDLS',
+        to: 'JP',
+        seatIds: [Number(seat)],
+        passengers: [{ name: 'Racer 07', age: 30 }],
+        idempotencyKey: `demo-roll-${seat}`,
+      });
+    const held = await hold(engine, seats.rows[0]!.id);
+    // A month goes by: the run left yesterday.
+    await db.pool.query(
+      `update runs set service_date = service_date - 31, departs_at = departs_at - interval '31 days' where id = $1;`,
+      [run!.id],
+    );
+    await db.pool.query(
+      `update bookings set journey = tstzrange(lower(journey) - interval '31 days', upper(journey) - interval '31 days') where run_id = $1`,
+      [run!.id],
+    );
+
+    await seedDatabase(orm.em.fork(), { days: 1, demo: true });
+    const [moved] = await demoRun();
+    expect(moved!.ahead).toBe(30);
+    const journey = await db.pool.query<{ departs: Date }>(
+      `select lower(journey) as departs from bookings where id = $1`,
+      [held.id],
+    );
+    expect(journey.rows[0]!.departs.getTime()).toBe(moved!.departs_at.getTime());
+    // Races work again: a new node's hold on the demo run is not "already departed".
+    const fresh = await db.engine();
+    await engine.release(actor, { bookingId: held.id });
+    expect((await hold(fresh, seats.rows[1]!.id)).status).toBe('held');
+    await db.assertIntegrity();
+  });
 });

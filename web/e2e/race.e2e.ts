@@ -40,6 +40,10 @@ describe('the race demo', () => {
       .toContain('WON');
     const verdict = await page.getByTestId('duel-verdict').innerText();
     expect(verdict).toMatch(/won\./);
+    // Which request left first is drawn on every click, and said.
+    expect(await page.getByTestId('duel-first').innerText()).toMatch(
+      /^Racer 0[12]'s request left first/,
+    );
 
     // A crowd of ten for one seat.
     await page.getByLabel('Number of racers', { exact: true }).fill('10');
@@ -56,6 +60,10 @@ describe('the race demo', () => {
       .toBe(9);
     const raceId = await latest.getByTestId('race-result').getAttribute('data-race-id');
     expect(raceId).toBeTruthy();
+    // Listed in the order the lock let them through: the winner first, the rest after it.
+    const order = latest.getByTestId('race-entry');
+    expect(await order.first().getAttribute('data-outcome')).toBe('WON');
+    expect(await order.first().getByTestId('locked-after').innerText()).toMatch(/^\+0(\.0)? ms$/);
 
     // The watcher saw the same race arrive, by broadcast.
     await expect
@@ -79,6 +87,15 @@ describe('the race demo', () => {
     expect(await watcher.getByRole('button', { name: 'Start race' }).count()).toBe(0);
     // Only admins see the payment gateway's controls.
     expect(await page.getByRole('heading', { name: /Payment gateway/ }).count()).toBe(0);
+
+    // A duel right after the crowd race is decided by the seat's lock again, whoever won the
+    // crowd race: each side starts from a clean slate.
+    await expect.poll(() => both.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await both.click();
+    await expect.poll(() => sides(page, 'won').count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => sides(page, 'lost').getByTestId('side-result').innerText())
+      .toContain('Someone else got that seat a moment before you');
 
     await screenshot(page, 'race');
     await racer.close();

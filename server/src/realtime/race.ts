@@ -107,8 +107,12 @@ export function createRaceDemo(deps: {
       runShare(deps.engine, s, order, assignments[deps.nodeId]!, deps.nodeId),
       peers.length ? askPeers<RaceEntry[]>('race:run', order, 15_000) : Promise.resolve([]),
     ]);
-    const entries = [...mine, ...theirs.flat()].sort((a, b) =>
-      a.contender.localeCompare(b.contender),
+    // In the order the seat's lock let them through (PostgreSQL's clock, the same for every
+    // node); contenders refused before the lock come last, by name.
+    const entries = [...mine, ...theirs.flat()].sort(
+      (a, b) =>
+        (a.lockedAt ?? '~').localeCompare(b.lockedAt ?? '~') ||
+        a.contender.localeCompare(b.contender),
     );
     const result: RaceResult = {
       raceId,
@@ -150,18 +154,22 @@ export function createRaceDemo(deps: {
   }
 
   /**
-   * Anyone may act as a demo user (and demo users are exempt from rate limits), so a demo user
-   * may hold seats of the demo run only.
+   * Before a demo user's own hold (the split screen). Anyone may act as a demo user (and demo
+   * users are exempt from rate limits), so a demo user may hold seats of the demo run only. And
+   * each of their holds starts from a clean slate: what they still hold there from an earlier
+   * race (a crowd race's winner, say) is let go first, so a duel is decided by the seat's lock,
+   * never by the one-journey-per-passenger rule.
    */
-  async function assertDemoHold(userId: number, payload: unknown): Promise<void> {
+  async function prepareDemoHold(userId: number, payload: unknown): Promise<void> {
     const s = await getStage().catch(() => null);
     if (!s || !s.users.includes(userId)) return;
     const runId = (payload as { runId?: unknown } | null)?.runId;
     if (runId !== s.runId)
       throw new DomainError('FORBIDDEN', 'Demo users only race on the demo train.');
+    await clearDemoHolds(deps.engine, s, [userId]);
   }
 
-  return { register, start, demoUserIds, contender, assertDemoHold };
+  return { register, start, demoUserIds, contender, prepareDemoHold };
 }
 
 export type RaceDemo = ReturnType<typeof createRaceDemo>;

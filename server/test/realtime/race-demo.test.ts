@@ -6,19 +6,34 @@ import { createTestDb, type TestDb } from '../support/harness.ts';
 import { ask, must, waitFor, socketTracker } from '../support/live.ts';
 import { http, signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 
+/** Entries in lock order, each locked at or after the one before had ended (PostgreSQL's clock). */
+function heldOneAtATime(result: RaceResult): boolean {
+  const locked = result.entries.filter((e) => e.lockedAt && e.unlockedAt);
+  const inOrder = locked.every((e, i) => i === 0 || e.lockedAt! >= locked[i - 1]!.lockedAt!);
+  expect(inOrder, 'entries sorted by lockedAt').toBe(true);
+  return locked.every((e, i) => i === 0 || e.lockedAt! >= locked[i - 1]!.unlockedAt!);
+}
+
+async function seededDemoDb(): Promise<TestDb> {
+  const db = await createTestDb();
+  const orm = await createOrm({ url: db.url, poolMax: 2 });
+  await seedDatabase(orm.em.fork(), { days: 1, demo: true });
+  await orm.close(true);
+  return db;
+}
+
 describe(`the race demo (${TRANSPORT})`, () => {
   let db: TestDb;
   let node: TestNode;
   let demo: DemoInfo;
   let seats: number[];
+  /** The contender number of the first race's winner, who still holds its seat afterwards. */
+  let crowdWinner: number;
   const sockets = socketTracker(() => node.url);
   const open = (token?: string) => sockets.open(token);
 
   beforeAll(async () => {
-    db = await createTestDb();
-    const orm = await createOrm({ url: db.url, poolMax: 2 });
-    await seedDatabase(orm.em.fork(), { days: 1, demo: true });
-    await orm.close(true);
+    db = await seededDemoDb();
     node = await startNode(db, { config: { BERTH_DEMO: true, DB_POOL_MAX: 60 } });
     demo = await must<DemoInfo>(await open(), 'race:watch', {});
     const snapshot = await must<RunSnapshot>(await open(), 'run:watch', {
@@ -51,14 +66,48 @@ describe(`the race demo (${TRANSPORT})`, () => {
     expect(result.entries.filter((e) => e.outcome === 'SEAT_TAKEN')).toHaveLength(49);
     expect(result.winner).toBe(result.entries.find((e) => e.outcome === 'WON')!.contender);
     expect(result.entries.every((e) => e.lockWaitMs >= 0 && e.totalMs >= e.lockWaitMs)).toBe(true);
-    // Losers queue on the seat's row lock behind the winner: someone waited.
-    expect(Math.max(...result.entries.map((e) => e.lockWaitMs))).toBeGreaterThan(0);
+    // The seat's row lock let them through one at a time, as PostgreSQL's own clock recorded it:
+    // listed in that order, the winner first, each one locking only after the one before let go.
+    expect(result.entries[0]!.outcome).toBe('WON');
+    expect(result.entries.every((e) => e.lockedAt && e.unlockedAt)).toBe(true);
+    expect(heldOneAtATime(result)).toBe(true);
+    crowdWinner = Number(result.winner!.replace('Racer ', ''));
     for (const s of seen) {
       await waitFor(() => s.length === 1, 5000, 'race:finished');
       expect(s[0]!.entries).toHaveLength(50);
       expect(s[0]!.raceId).toBe(result.raceId);
     }
     await db.assertIntegrity();
+  });
+
+  it("a duel right after a crowd race is decided by the seat's lock, not by the winner's leftover hold", async () => {
+    const sides = await Promise.all(
+      [crowdWinner, (crowdWinner % 50) + 1].map(async (contender) => {
+        const session = await http(node, 'POST', '/api/demo/session', { body: { contender } });
+        return open((session.body.data as AuthTokens).accessToken);
+      }),
+    );
+    // Both in the same tick, as the split screen's "Both at once" sends them.
+    const acks = await Promise.all(
+      sides.map((side, i) =>
+        ask<BookingView>(side, 'hold:create', {
+          runId: demo.runId,
+          from: demo.from,
+          to: demo.to,
+          seatIds: [seats[2]],
+          passengers: [{ name: `Side ${i}`, age: 30 }],
+          idempotencyKey: `duel-${Date.now()}-${i}`,
+        }),
+      ),
+    );
+    expect(acks.map((a) => (a.ok ? 'OK' : a.error.code)).sort()).toEqual(['OK', 'SEAT_TAKEN']);
+    // The winner of the crowd race let its old seat go first: one seat at a time per racer.
+    const held = await db.pool.query(
+      `select count(*)::int as n from bookings b join users u on u.id = b.user_id
+        where u.email = $1 and b.status = 'held'`,
+      [`demo${String(crowdWinner).padStart(2, '0')}@berth.dev`],
+    );
+    expect(held.rows[0].n).toBeLessThanOrEqual(1);
   });
 
   it('the next race on that seat releases the last one first, so it has a winner again', async () => {
@@ -150,5 +199,43 @@ describe(`the race demo (${TRANSPORT})`, () => {
       expect(bad.body.error?.code, JSON.stringify(body)).toBe('VALIDATION');
     }
     await must(side, 'hold:release', { bookingId: hold.id });
+  });
+});
+
+// Its own suite, after the one above has closed its node (one uWS node per process).
+describe(`control: the race demo without the seat's row lock (${TRANSPORT})`, () => {
+  let db: TestDb;
+  let node: TestNode;
+  const sockets = socketTracker(() => node.url);
+
+  beforeAll(async () => {
+    db = await seededDemoDb();
+    node = await startNode(db, {
+      config: { BERTH_DEMO: true, DB_POOL_MAX: 60 },
+      hooks: { skipSeatLock: true },
+    });
+  });
+  afterAll(async () => {
+    sockets.closeAll();
+    await node.close();
+    await db.close();
+  });
+
+  it('contenders overlap inside the transaction: the check above would catch a missing lock', async () => {
+    const watcher = await sockets.open();
+    const demo = await must<DemoInfo>(watcher, 'race:watch', {});
+    const snapshot = await must<RunSnapshot>(watcher, 'run:watch', {
+      runId: demo.runId,
+      from: demo.from,
+      to: demo.to,
+    });
+    const starter = await sockets.open((await signUp(node)).accessToken);
+    const result = await must<RaceResult>(starter, 'race:start', {
+      seatId: snapshot.seats[0]!.seatId,
+      contenders: 20,
+    });
+    // The exclusion constraint still lets only one win; but nothing made them wait in turn.
+    expect(result.entries.filter((e) => e.outcome === 'WON')).toHaveLength(1);
+    expect(heldOneAtATime(result)).toBe(false);
   });
 });

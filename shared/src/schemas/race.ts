@@ -24,6 +24,14 @@ export const raceEntrySchema = z.object({
   /** Time spent waiting inside `SELECT ... FOR UPDATE` on the seat row. */
   lockWaitMs: z.number(),
   totalMs: z.number(),
+  /**
+   * When this contender's transaction got the seat row's lock, on PostgreSQL's clock (one clock
+   * for every node; ISO, microseconds), so entries sort in the order the lock let them through.
+   * Null when it never reached the lock (refused before it, e.g. by the journey-overlap rule).
+   */
+  lockedAt: z.string().nullable(),
+  /** When that transaction ended and let the lock go (same clock); null if it never held it. */
+  unlockedAt: z.string().nullable(),
 });
 export type RaceEntry = z.infer<typeof raceEntrySchema>;
 

@@ -5,6 +5,9 @@ import { query } from '../../common/sql.ts';
 
 export const DEMO_CONTENDERS = 50;
 export const DEMO_TRAIN_NUMBER = 'RACE1';
+/** How far ahead the demo run is, and how close it may come before it is moved ahead again. */
+const DEMO_DAYS_AHEAD = 30;
+const DEMO_ROLL_WITHIN_DAYS = 7;
 export const demoEmail = (i: number) => `demo${String(i).padStart(2, '0')}@berth.dev`;
 
 /**
@@ -56,9 +59,30 @@ export async function seedDemo(em: Em): Promise<void> {
     em,
     `insert into runs (train_id, service_date, departs_at, demo)
      select t.id, d, (d + time '09:00') at time zone 'Asia/Kolkata', true
-       from trains t, (select current_date + 30 as d) day
+       from trains t, (select current_date + ?::int as d) day
       where t.number = ? and not exists (select 1 from runs r where r.train_id = t.id and r.demo)`,
-    [DEMO_TRAIN_NUMBER],
+    [DEMO_DAYS_AHEAD, DEMO_TRAIN_NUMBER],
+  );
+  // Created a month ahead once; a month ahead again at every start once it gets within a week,
+  // or a month later every race would be refused as already departed. Its bookings' journeys move
+  // with it, so they stay the times of the run they are on.
+  await query(
+    em,
+    `with due as (
+       select r.id, (current_date + ?::int) - r.service_date as days
+         from runs r join trains t on t.id = r.train_id
+        where t.number = ? and r.demo and r.service_date < current_date + ?::int
+     ), moved as (
+       update runs r set service_date = r.service_date + due.days,
+                         departs_at = r.departs_at + make_interval(days => due.days)
+         from due where r.id = due.id
+       returning r.id
+     )
+     update bookings b
+        set journey = tstzrange(lower(b.journey) + make_interval(days => due.days),
+                                upper(b.journey) + make_interval(days => due.days))
+       from due where b.run_id = due.id`,
+    [DEMO_DAYS_AHEAD, DEMO_TRAIN_NUMBER, DEMO_ROLL_WITHIN_DAYS],
   );
   await query(
     em,

@@ -26,10 +26,26 @@ import { isPnrCollision, seatIdsFromExclusion, seatTaken } from './hold-errors.t
 
 export const HOLD_ACTION = 'HOLD';
 
-/** Filled in by a hold for whoever wants to see inside it (the race demo). */
+/**
+ * Filled in by a hold for whoever wants to see inside it (the race demo). Only a probed hold pays
+ * for the two extra statements that read PostgreSQL's clock.
+ */
 export interface HoldProbe {
   /** Time spent in `SELECT ... FOR UPDATE` on the seat rows, waiting for other holds. */
   lockWaitMs?: number;
+  /** PostgreSQL's clock right after `FOR UPDATE` returned (ISO, microseconds). */
+  lockedAt?: string;
+  /** PostgreSQL's clock as the transaction was about to end, letting the lock go. */
+  unlockedAt?: string;
+}
+
+/** PostgreSQL's own clock (not the transaction's start), as ISO text with microseconds. */
+async function databaseClock(em: Em): Promise<string> {
+  const [row] = await query<{ t: string }>(
+    em,
+    `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t`,
+  );
+  return row!.t;
 }
 
 /** The exclusion constraint turned seats away (ON CONFLICT DO NOTHING inserted fewer rows). */
@@ -56,7 +72,11 @@ export async function holdSeats(
   let extraSeats: number[] = [];
   for (let attempt = 0; ; attempt++) {
     try {
-      const outcome = await ctx.tx((em) => holdTx(ctx, em, actor, prepared, extraSeats, probe));
+      const outcome = await ctx.tx(async (em) => {
+        const result = await holdTx(ctx, em, actor, prepared, extraSeats, probe);
+        if (probe?.lockedAt) probe.unlockedAt = await databaseClock(em);
+        return result;
+      });
       return unwrap(outcome);
     } catch (err) {
       if (err instanceof NeedMoreSeats && attempt < 3) {
@@ -111,10 +131,13 @@ async function holdTx(
   }
 
   const lockIds = [...new Set([...req.seatIds, ...extraSeats])].sort((a, b) => a - b);
+  const lockStart = performance.now();
   if (!ctx.hooks.skipSeatLock) {
-    const lockStart = performance.now();
     await query(em, `select id from seats where id = any(?) order by id for update`, [lockIds]);
-    if (probe) probe.lockWaitMs = performance.now() - lockStart;
+  }
+  if (probe) {
+    probe.lockWaitMs = performance.now() - lockStart;
+    probe.lockedAt = await databaseClock(em);
   }
   const overlaps = await query<{ seat_id: string; booking_id: string; lapsed: boolean }>(
     em,

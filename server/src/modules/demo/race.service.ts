@@ -44,16 +44,20 @@ export async function loadDemoStage(engine: Engine): Promise<DemoStage> {
 }
 
 /**
- * Before a race: the demo users let go of every hold they still have on the demo run (the last
- * race's winner included), through the engine, so each race starts from a free seat and nobody
- * trips over their own earlier journey.
+ * Before a race: its racers (every demo user, by default) let go of every hold they still have on
+ * the demo run (the last race's winner included), through the engine, so each race starts from a
+ * free seat and nobody trips over their own earlier journey.
  */
-export async function clearDemoHolds(engine: Engine, stage: DemoStage): Promise<void> {
+export async function clearDemoHolds(
+  engine: Engine,
+  stage: DemoStage,
+  racers: readonly number[] = stage.users,
+): Promise<void> {
   const live = await query<{ id: string; user_id: string }>(
     engine.context.em(),
     `select b.id, b.user_id from bookings b
       where b.run_id = ? and b.user_id = any(?::bigint[]) and b.status = 'held' and ${LIVE}`,
-    [stage.runId, stage.users],
+    [stage.runId, racers],
   );
   for (const b of live) {
     await engine
@@ -100,6 +104,8 @@ export async function runShare(
         outcome,
         lockWaitMs: Math.round((probe.lockWaitMs ?? 0) * 100) / 100,
         totalMs: Math.round((performance.now() - started) * 100) / 100,
+        lockedAt: probe.lockedAt ?? null,
+        unlockedAt: probe.unlockedAt ?? null,
       };
     }),
   );

@@ -10,6 +10,8 @@ export interface DuelVerdict {
   seatId: number;
   winner: RaceSide | null;
   loser: RaceSide | null;
+  /** Whose request left first this round (drawn at random on every click). */
+  first: RaceSide;
 }
 
 /**
@@ -96,15 +98,20 @@ export class RaceDuel {
     this.#running = false;
   }
 
-  /** Both sides send their hold in the same instant; the seat row's lock picks one. */
-  async bothAtOnce(): Promise<void> {
+  /**
+   * Both sides send their hold in the same instant; the seat row's lock picks one. One of the two
+   * emits still leaves a moment before the other, so which one goes first is drawn at random on
+   * every click (always left first, left would win most duels) and said with the verdict.
+   */
+  async bothAtOnce(random: () => number = Math.random): Promise<void> {
     const seatId = await this.#prepare([this.left, this.right]);
     if (seatId === null) return;
+    const [first, second] = random() < 0.5 ? [this.left, this.right] : [this.right, this.left];
     // No await between the two emits: both holds leave in the same tick.
-    const a = this.left.fire(seatId);
-    const b = this.right.fire(seatId);
-    const [left, right] = await Promise.all([a, b]);
-    this.#verdict = judge(seatId, [this.left, left], [this.right, right]);
+    const a = first.fire(seatId);
+    const b = second.fire(seatId);
+    const [firstOutcome, secondOutcome] = await Promise.all([a, b]);
+    this.#verdict = judge(seatId, first, [first, firstOutcome], [second, secondOutcome]);
     this.#running = false;
   }
 
@@ -133,8 +140,12 @@ export class RaceDuel {
   }
 }
 
-function judge(seatId: number, ...sides: [RaceSide, SideOutcome | null][]): DuelVerdict {
+function judge(
+  seatId: number,
+  first: RaceSide,
+  ...sides: [RaceSide, SideOutcome | null][]
+): DuelVerdict {
   const winner = sides.find(([, o]) => o?.kind === 'won')?.[0] ?? null;
   const loser = sides.find(([, o]) => o?.kind === 'lost')?.[0] ?? null;
-  return { seatId, winner, loser };
+  return { seatId, winner, loser, first };
 }
