@@ -19,6 +19,15 @@ export function stateForSegment(
   return state;
 }
 
+/**
+ * A train has left a station once its departure from there is not in the future: from then on no
+ * seat can be held for a journey boarding there, and every view of it says "Departed". The
+ * server's hold and every client's view decide it with this one rule.
+ */
+export function hasLeft(departsAt: Date | string, nowMs: number): boolean {
+  return new Date(departsAt).getTime() <= nowMs;
+}
+
 export function isTaken(state: SeatState) {
   return state !== 'free';
 }

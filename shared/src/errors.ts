@@ -16,10 +16,24 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_MISMATCH',
   'IDEMPOTENCY_IN_PROGRESS',
   'RATE_LIMITED',
+  /**
+   * The command could not be taken now (the client is offline, or the service cannot reach what
+   * it needs): nothing happened; retry with the same idempotency key, after `retryAfterMs` when
+   * the details give it.
+   */
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Codes that leave the outcome unknown or untried: a retry must reuse the idempotency key, so it
+ * is answered with the first attempt's outcome rather than run twice. Every other code is a
+ * definite answer that ends the attempt.
+ */
+export const RETRY_WITH_SAME_KEY: readonly ErrorCode[] = ['INTERNAL', 'UNAVAILABLE'];
+
 
 export const ackErrorSchema = z.object({
   code: z.enum(ERROR_CODES),

@@ -1,4 +1,4 @@
-import { fareFor, type HoldRequest } from '@berth/shared';
+import { fareFor, hasLeft, type HoldRequest } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { arrivalAt, departureAt, type RunRoute, type SeatInfo } from '../catalog/route-cache.ts';
@@ -35,7 +35,7 @@ export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<Pre
   }
   const segment = resolveSegment(route, req.from, req.to);
   const boardingAt = departureAt(route, segment.from);
-  if (boardingAt.getTime() <= Date.now()) {
+  if (hasLeft(boardingAt, Date.now())) {
     throw new DomainError(
       'INVALID_STATE',
       `Train ${route.trainNumber} has already left ${req.from}.`,

@@ -25,7 +25,10 @@ export async function request<T>(
     return {
       ok: false,
       status: 0,
-      error: { code: 'INTERNAL', message: 'Cannot reach Berth. Check your connection and retry.' },
+      error: {
+        code: 'UNAVAILABLE',
+        message: 'Cannot reach Berth. Check your connection and retry.',
+      },
     };
   }
   try {

@@ -1,5 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AckCallback, ClientToServerEvents, ServerToClientEvents } from '@berth/shared';
+import type {
+  Ack,
+  AckCallback,
+  AckError,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '@berth/shared';
 
 export type BerthSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionStatus = 'connecting' | 'online' | 'reconnecting' | 'offline';
@@ -10,6 +16,11 @@ type DataOf<E extends CommandName> =
 
 /** How long a command may wait for its ack before the client gives up and says so. */
 const ACK_TIMEOUT_MS = 10_000;
+/** The answer to a command while the connection is down: nothing was sent, or its answer lost. */
+const OFFLINE: AckError = {
+  code: 'UNAVAILABLE',
+  message: 'You are offline. We will reconnect as soon as we can; then try again.',
+};
 
 /**
  * One Socket.IO connection with its status as state, typed commands that always resolve to an
@@ -57,6 +68,11 @@ export class Connection {
     return this.#status;
   }
 
+  /** The connection was up and is not now (not the first moments of connecting). */
+  get lost(): boolean {
+    return this.#status === 'reconnecting' || this.#status === 'offline';
+  }
+
   get online(): boolean {
     return this.#status === 'online';
   }
@@ -72,8 +88,15 @@ export class Connection {
     return () => this.#onReconnect.delete(fn);
   }
 
-  /** Sends a command and resolves with its ack; offline and timeouts resolve as coded errors. */
+  /**
+   * Sends a command and resolves with its ack; offline and timeouts resolve as coded errors. Once
+   * a connection has been lost, a command is answered UNAVAILABLE at once instead of waiting out
+   * the ack timeout in socket.io's buffer (before the first connect it waits: that is moments).
+   */
   ask<E extends CommandName>(event: E, payload: PayloadOf<E>): Promise<Ack<DataOf<E>>> {
+    if (this.lost) {
+      return Promise.resolve({ ok: false, error: OFFLINE });
+    }
     return new Promise((resolve) => {
       const timed = this.socket.timeout(ACK_TIMEOUT_MS) as unknown as {
         emit(ev: E, p: unknown, cb: (err: Error | null, ack: Ack<DataOf<E>>) => void): void;
@@ -82,12 +105,9 @@ export class Connection {
         if (!err) return resolve(ack);
         resolve({
           ok: false,
-          error: {
-            code: 'INTERNAL',
-            message: this.online
-              ? 'The server did not answer in time. Please try again.'
-              : 'You are offline. We will reconnect as soon as we can.',
-          },
+          error: this.online
+            ? { code: 'INTERNAL', message: 'The server did not answer in time. Please try again.' }
+            : OFFLINE,
         });
       });
     });

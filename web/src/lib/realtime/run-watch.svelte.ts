@@ -1,6 +1,7 @@
 import type { SeatsChanged, SeatsDigest, SeatSelecting } from '@berth/shared';
 import { SeatMapState, type Schedule } from '../state/seat-map.svelte.ts';
 import { describeError } from '../format/errors.ts';
+import { serverClock } from '../state/server-clock.svelte.ts';
 import type { Connection } from './connection.svelte.ts';
 
 /**
@@ -18,6 +19,8 @@ const watchers = new WeakMap<Connection, Map<number, number>>();
 export class RunWatch {
   readonly map: SeatMapState;
   #error = $state<string | null>(null);
+  #catchingUp = $state(false);
+  #missing = $state(false);
   #closed = false;
   readonly #off: (() => void)[] = [];
 
@@ -46,9 +49,25 @@ export class RunWatch {
       () => conn.socket.off('seats:changed', onChanged),
       () => conn.socket.off('seats:digest', onDigest),
       () => conn.socket.off('seat:selecting', onSelecting),
-      conn.onReconnect(() => void this.snapshot()),
+      conn.onReconnect(() => {
+        this.#catchingUp = true;
+        void this.snapshot();
+      }),
     );
     void this.snapshot();
+  }
+
+  /**
+   * Whether what the map shows may be out of date: the connection is down, or it is back and the
+   * fresh snapshot has not arrived yet. A view marks itself stale while this is true.
+   */
+  get stale(): boolean {
+    return !this.conn.online || this.#catchingUp || !this.map.ready;
+  }
+
+  /** The run (or its segment) does not exist: there is no map to show, now or after a retry. */
+  get missing(): boolean {
+    return this.#missing;
   }
 
   /** Why the map could not be loaded, in words for a passenger; null when all is well. */
@@ -66,9 +85,13 @@ export class RunWatch {
     if (this.#closed) return;
     if (ack.ok) {
       this.#error = null;
+      this.#missing = false;
+      serverClock.learn(ack.data.serverNow);
       this.map.applySnapshot(ack.data);
+      this.#catchingUp = false;
     } else {
       this.#error = describeError(ack.error);
+      this.#missing = ack.error.code === 'NOT_FOUND' || ack.error.code === 'VALIDATION';
     }
   }
 

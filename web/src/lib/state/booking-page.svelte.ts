@@ -1,4 +1,11 @@
-import type { BookingView, HoldExpired, HoldExpiring, BookingUpdated } from '@berth/shared';
+import {
+  RETRY_WITH_SAME_KEY,
+  type AckError,
+  type BookingUpdated,
+  type BookingView,
+  type HoldExpired,
+  type HoldExpiring,
+} from '@berth/shared';
 import { describeError } from '../format/errors.ts';
 import type { Connection } from '../realtime/connection.svelte.ts';
 import { clockOffsetMs, isExpiryWarningDue, remainingMs } from './clock.ts';
@@ -20,7 +27,7 @@ export class BookingPage {
   #offset = 0;
   #now = $state(Date.now());
   #loadError = $state<string | null>(null);
-  #error = $state<string | null>(null);
+  #failure = $state.raw<AckError | null>(null);
   #busy = $state<'pay' | 'release' | 'cancel' | null>(null);
   #warned = $state(false);
   #waitingForBank = $state(false);
@@ -41,9 +48,18 @@ export class BookingPage {
   get loadError(): string | null {
     return this.#loadError;
   }
-  /** The last command's failure, in plain words. */
+  /**
+   * The last command's failure, in plain words. "You are offline" goes by itself once the
+   * connection is back: it was about then, not now.
+   */
   get error(): string | null {
-    return this.#error;
+    const f = this.#failure;
+    if (!f || (f.code === 'UNAVAILABLE' && !this.live.lost)) return null;
+    return describeError(f);
+  }
+  /** Whether commands can be sent now (the connection has not been lost). */
+  get online(): boolean {
+    return !this.live.lost;
   }
   get busy(): 'pay' | 'release' | 'cancel' | null {
     return this.#busy;
@@ -121,7 +137,7 @@ export class BookingPage {
     const v = this.#view;
     if (!v || this.#busy) return;
     this.#busy = 'pay';
-    this.#error = null;
+    this.#failure = null;
     this.#payKey ??= newIdempotencyKey('pay');
     const ack = await this.live.ask('booking:pay', {
       bookingId: v.id,
@@ -139,8 +155,8 @@ export class BookingPage {
       this.#waitingForBank = true;
       return;
     }
-    if (ack.error.code !== 'INTERNAL') this.#payKey = null;
-    this.#error = describeError(ack.error);
+    if (!RETRY_WITH_SAME_KEY.includes(ack.error.code)) this.#payKey = null;
+    this.#failure = ack.error;
     void this.load();
   }
 
@@ -148,12 +164,12 @@ export class BookingPage {
     const v = this.#view;
     if (!v || this.#busy) return;
     this.#busy = 'release';
-    this.#error = null;
+    this.#failure = null;
     const ack = await this.live.ask('hold:release', { bookingId: v.id });
     this.#busy = null;
     if (ack.ok) this.#adopt(ack.data);
     else {
-      this.#error = describeError(ack.error);
+      this.#failure = ack.error;
       void this.load();
     }
   }
@@ -162,7 +178,7 @@ export class BookingPage {
     const v = this.#view;
     if (!v || this.#busy) return;
     this.#busy = 'cancel';
-    this.#error = null;
+    this.#failure = null;
     this.#cancelKey ??= newIdempotencyKey('cancel');
     const ack = await this.live.ask('booking:cancel', {
       bookingId: v.id,
@@ -173,8 +189,8 @@ export class BookingPage {
       this.#cancelKey = null;
       this.#adopt(ack.data);
     } else {
-      if (ack.error.code !== 'INTERNAL') this.#cancelKey = null;
-      this.#error = describeError(ack.error);
+      if (!RETRY_WITH_SAME_KEY.includes(ack.error.code)) this.#cancelKey = null;
+      this.#failure = ack.error;
       void this.load();
     }
   }

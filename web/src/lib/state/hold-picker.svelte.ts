@@ -1,6 +1,8 @@
 import { newIdempotencyKey } from '../api/idempotency.ts';
 import {
   MAX_SEATS_PER_BOOKING,
+  RETRY_WITH_SAME_KEY,
+  type AckError,
   type BookingUpdated,
   type BookingView,
   type SeatMapSeat,
@@ -26,7 +28,7 @@ const SELECT_EVERY_MS = 1000;
 export class HoldPicker {
   #pickedIds = $state<number[]>([]);
   #passengers = $state<Record<number, PassengerDraft>>({});
-  #error = $state<string | null>(null);
+  #failure = $state.raw<AckError | null>(null);
   #notice = $state<string | null>(null);
   #busy = $state(false);
   /** One key per hold attempt: a retry of the same attempt (lost ack) is answered once. */
@@ -84,8 +86,23 @@ export class HoldPicker {
   get classCode(): string | null {
     return this.seats[0]?.classCode ?? null;
   }
+  /**
+   * Why the last hold failed, in plain words. "You are offline" goes by itself once the
+   * connection is back: it was about then, not now.
+   */
   get error(): string | null {
-    return this.#error;
+    const f = this.#failure;
+    if (!f || (f.code === 'UNAVAILABLE' && !this.conn.lost)) return null;
+    return describeError(f);
+  }
+  /** The booking a JOURNEY_OVERLAP refusal named: the passenger may want to open or cancel it. */
+  get overlappingPnr(): string | null {
+    const pnr = this.#failure?.code === 'JOURNEY_OVERLAP' ? this.#failure.details?.pnr : null;
+    return typeof pnr === 'string' ? pnr : null;
+  }
+  /** Whether a hold can be sent now (the connection has not been lost). */
+  get online(): boolean {
+    return !this.conn.lost;
   }
   /** A calm explanation (e.g. a picked seat was taken by someone else). */
   get notice(): string | null {
@@ -113,7 +130,7 @@ export class HoldPicker {
 
   /** Picks or unpicks a free seat; false (with a reason) when it cannot be picked. */
   toggle(seat: SeatMapSeat, defaultName = ''): boolean {
-    this.#error = null;
+    this.#failure = null;
     this.#notice = null;
     this.#key = null;
     this.#prune();
@@ -173,7 +190,7 @@ export class HoldPicker {
     const seats = this.seats;
     if (seats.length === 0 || this.#busy) return null;
     this.#busy = true;
-    this.#error = null;
+    this.#failure = null;
     this.#notice = null;
     this.#key ??= newIdempotencyKey('hold');
     const seatIds = seats.map((s) => s.seatId);
@@ -196,7 +213,7 @@ export class HoldPicker {
       return ack.data;
     }
     // A definite refusal ends this attempt; a lost answer keeps the key so a retry is the same hold.
-    if (ack.error.code !== 'INTERNAL') this.#key = null;
+    if (!RETRY_WITH_SAME_KEY.includes(ack.error.code)) this.#key = null;
     if (ack.error.code === 'SEAT_TAKEN') {
       const taken = ack.error.details?.seatIds;
       const gone = Array.isArray(taken) ? (taken as number[]) : [];
@@ -204,7 +221,7 @@ export class HoldPicker {
         (id) => !gone.includes(id) && this.watch.map.seat(id)?.state === 'free',
       );
     }
-    this.#error = describeError(ack.error);
+    this.#failure = ack.error;
     return null;
   }
 

@@ -44,6 +44,7 @@ export class SeatMapState {
   #resyncs = $state(0);
   #runId = 0;
   #segment = { from: 0, to: 0 };
+  #boarding = $state.raw<RunSnapshot['from'] | null>(null);
   readonly #index = new Map<number, number>();
   /** Seats of the viewer's own live holds and bookings on this run. */
   readonly #mine = new Set<number>();
@@ -65,6 +66,10 @@ export class SeatMapState {
   }
   get runId(): number {
     return this.#runId;
+  }
+  /** The segment's boarding stop and its departure, once a snapshot has arrived. */
+  get boarding(): RunSnapshot['from'] | null {
+    return this.#boarding;
   }
   get seats(): readonly SeatMapSeat[] {
     return this.#seats;
@@ -109,6 +114,7 @@ export class SeatMapState {
   applySnapshot(snapshot: RunSnapshot, now = (this.opts.now ?? Date.now)()): void {
     this.#runId = snapshot.runId;
     this.#segment = { from: snapshot.from.seq, to: snapshot.to.seq };
+    this.#boarding = snapshot.from;
     this.#queue = [];
     this.#index.clear();
     this.#mine.clear();
