@@ -114,11 +114,15 @@ describe.skipIf(!redisServerAvailable())(
         const updates: unknown[] = [];
         owner.on('booking:updated', (u) => updates.push(u));
         const adminToken = await signInAdmin(b);
-        const gateway = (failureRate: number) =>
+        const gateway = (settings: {
+          failureRate?: number;
+          latencyMs?: number;
+          timeoutMs?: number;
+        }) =>
           fetch(`${b.url}/api/admin/gateway`, {
             method: 'PUT',
             headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ failureRate }),
+            body: JSON.stringify(settings),
           });
         const agreesWithFresh = async (seat: number, what: string) => {
           const fresh = await LiveMap.watch(await open(b), run.runId, run.stops[0]!, run.stops[3]!);
@@ -138,8 +142,14 @@ describe.skipIf(!redisServerAvailable())(
           await agreesWithFresh(seat, what);
           return result;
         };
-        const seats = [10, 11, 12, 13].map((i) => run.seats.CC![i]!);
-        const [paid, released, declined, lapsed] = seats as [number, number, number, number];
+        const seats = [10, 11, 12, 13, 14].map((i) => run.seats.CC![i]!);
+        const [paid, released, declined, lapsed, outlived] = seats as [
+          number,
+          number,
+          number,
+          number,
+          number,
+        ];
         const hold = (seat: number, socket = owner) =>
           must<BookingView>(socket, 'hold:create', holdInput(run, [seat]));
 
@@ -160,7 +170,7 @@ describe.skipIf(!redisServerAvailable())(
 
         // held -> paying -> held (declined): the seat shows held throughout, and agrees after.
         const third = await step('a hold', declined, 'held', () => hold(declined));
-        await gateway(1);
+        await gateway({ failureRate: 1 });
         try {
           const refused = await ask(owner, 'booking:pay', {
             bookingId: third.id,
@@ -168,7 +178,7 @@ describe.skipIf(!redisServerAvailable())(
           });
           expect(refused.ok ? 'OK' : refused.error.code).toBe('PAYMENT_DECLINED');
         } finally {
-          await gateway(0);
+          await gateway({ failureRate: 0 });
         }
         await agreesWithFresh(declined, 'a declined payment');
         await step('a release after a decline', declined, 'free', () =>
@@ -179,6 +189,22 @@ describe.skipIf(!redisServerAvailable())(
         const shortOwner = await open(short, session.accessToken);
         await step('a short hold', lapsed, 'held', () => hold(lapsed, shortOwner));
         await step('an expiry', lapsed, 'free', () => Promise.resolve());
+
+        // held -> paying -> expired: the bank is still silent when the hold, plus the gateway's
+        // timeout, runs out; a sweeper frees the seat (the late charge is refunded afterwards).
+        const slow = await step('a short hold', outlived, 'held', () => hold(outlived, shortOwner));
+        await gateway({ latencyMs: 4000, timeoutMs: 300 });
+        try {
+          await step('a payment outlived by its hold', outlived, 'free', async () => {
+            const pending = await ask(shortOwner, 'booking:pay', {
+              bookingId: slow.id,
+              idempotencyKey: key('pay'),
+            });
+            expect(pending.ok ? 'OK' : pending.error.code).toBe('PAYMENT_PENDING');
+          });
+        } finally {
+          await gateway({ latencyMs: 150, timeoutMs: 5000 });
+        }
 
         // Every booking:updated the owner got is a push the contract describes.
         await waitFor(() => updates.length >= 11, 5000, 'the booking updates');
