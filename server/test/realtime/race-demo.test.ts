@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../../src/db/orm.ts';
 import { seedDatabase } from '../../src/db/seeders/seed.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
-import { ask, must, waitFor, socketTracker } from '../support/live.ts';
+import { ask, must, waitFor, socketTracker, type ClientSocket } from '../support/live.ts';
 import { http, signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 
 /** Entries in lock order, each locked at or after the one before had ended (PostgreSQL's clock). */
@@ -12,6 +12,50 @@ function heldOneAtATime(result: RaceResult): boolean {
   const inOrder = locked.every((e, i) => i === 0 || e.lockedAt! >= locked[i - 1]!.lockedAt!);
   expect(inOrder, 'entries sorted by lockedAt').toBe(true);
   return locked.every((e, i) => i === 0 || e.lockedAt! >= locked[i - 1]!.unlockedAt!);
+}
+
+/**
+ * Starts a race while another transaction holds the seat's row lock, and lets go once a backend
+ * of the race waits for a row lock. Answers the race and when the lock was let go, on
+ * PostgreSQL's clock. With the hold's FOR UPDATE, contenders queue at it, so every one locks
+ * after the release; without it they get past that step at once (and queue later, at the
+ * seat's version bump), so some lock before it.
+ */
+async function raceAgainstALock(
+  db: TestDb,
+  starter: ClientSocket,
+  seatId: number,
+): Promise<{ result: RaceResult; releasedAt: string }> {
+  const blocker = await db.pool.connect();
+  try {
+    await blocker.query('begin');
+    await blocker.query('select id from seats where id = $1 for update', [seatId]);
+    const race = must<RaceResult>(starter, 'race:start', { seatId, contenders: 10 });
+    race.catch(() => undefined); // awaited below; a refusal must not go unhandled meanwhile
+    await someoneWaitsForALock(db);
+    const { rows } = await blocker.query<{ t: string }>(
+      `select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as t`,
+    );
+    await blocker.query('commit');
+    return { result: await race, releasedAt: rows[0]!.t };
+  } finally {
+    blocker.release();
+  }
+}
+
+/** Until some backend of this database waits for a row lock (a contender queued on the seat). */
+async function someoneWaitsForALock(db: TestDb): Promise<void> {
+  await waitFor(
+    async () => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`,
+      );
+      return rows[0]!.n > 0;
+    },
+    10_000,
+    'a contender waiting for the seat row lock',
+  );
 }
 
 async function seededDemoDb(): Promise<TestDb> {
@@ -108,6 +152,13 @@ describe(`the race demo (${TRANSPORT})`, () => {
       [`demo${String(crowdWinner).padStart(2, '0')}@berth.dev`],
     );
     expect(held.rows[0].n).toBeLessThanOrEqual(1);
+  });
+
+  it('no contender gets past the seat row lock while another transaction holds it', async () => {
+    const starter = await open((await signUp(node)).accessToken);
+    const { result, releasedAt } = await raceAgainstALock(db, starter, seats[3]!);
+    expect(result.entries.filter((e) => e.outcome === 'WON')).toHaveLength(1);
+    expect(result.entries.every((e) => e.lockedAt! >= releasedAt)).toBe(true);
   });
 
   it('the next race on that seat releases the last one first, so it has a winner again', async () => {
@@ -221,7 +272,7 @@ describe(`control: the race demo without the seat's row lock (${TRANSPORT})`, ()
     await db.close();
   });
 
-  it('contenders overlap inside the transaction: the check above would catch a missing lock', async () => {
+  it('contenders get past the lock step while another transaction holds the seat row: the check above would catch a missing lock', async () => {
     const watcher = await sockets.open();
     const demo = await must<DemoInfo>(watcher, 'race:watch', {});
     const snapshot = await must<RunSnapshot>(watcher, 'run:watch', {
@@ -230,12 +281,9 @@ describe(`control: the race demo without the seat's row lock (${TRANSPORT})`, ()
       to: demo.to,
     });
     const starter = await sockets.open((await signUp(node)).accessToken);
-    const result = await must<RaceResult>(starter, 'race:start', {
-      seatId: snapshot.seats[0]!.seatId,
-      contenders: 20,
-    });
-    // The exclusion constraint still lets only one win; but nothing made them wait in turn.
+    const { result, releasedAt } = await raceAgainstALock(db, starter, snapshot.seats[0]!.seatId);
+    // The exclusion constraint still lets only one win; but nothing held them at the lock step.
     expect(result.entries.filter((e) => e.outcome === 'WON')).toHaveLength(1);
-    expect(heldOneAtATime(result)).toBe(false);
+    expect(result.entries.some((e) => e.lockedAt! < releasedAt)).toBe(true);
   });
 });
