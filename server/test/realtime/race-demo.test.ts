@@ -43,13 +43,16 @@ async function raceAgainstALock(
   }
 }
 
-/** Until some backend of this database waits for a row lock (a contender queued on the seat). */
+/** Until a backend of this database waits for a row lock (a contender queued on the seat). */
 async function someoneWaitsForALock(db: TestDb): Promise<void> {
   await waitFor(
     async () => {
+      // Row locks only: a wait to extend a table (ten inserts at once) is a Lock wait too, and
+      // one can come before any contender has reached the seat.
       const { rows } = await db.pool.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`,
+        `select count(*)::int as n from pg_locks l join pg_stat_activity a on a.pid = l.pid
+          where not l.granted and l.locktype in ('tuple', 'transactionid')
+            and a.datname = current_database()`,
       );
       return rows[0]!.n > 0;
     },
