@@ -28,6 +28,27 @@ export function hasLeft(departsAt: Date | string, nowMs: number): boolean {
   return new Date(departsAt).getTime() <= nowMs;
 }
 
+/**
+ * The stretches of `segment` that no span touches, in route order: where a seat taken on part
+ * of a journey is still free. Empty when the seat is taken all along; the whole segment when free.
+ */
+export function freeStretches(
+  occupancy: readonly { from: number; to: number }[],
+  segment: { from: number; to: number },
+): { from: number; to: number }[] {
+  const taken = occupancy
+    .filter((span) => segmentsOverlap(span, segment))
+    .sort((a, b) => a.from - b.from);
+  const free: { from: number; to: number }[] = [];
+  let at = segment.from;
+  for (const span of taken) {
+    if (span.from > at) free.push({ from: at, to: span.from });
+    at = Math.max(at, span.to);
+  }
+  if (at < segment.to) free.push({ from: at, to: segment.to });
+  return free;
+}
+
 export function isTaken(state: SeatState) {
   return state !== 'free';
 }

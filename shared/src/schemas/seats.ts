@@ -40,17 +40,30 @@ export const seatMapSeatSchema = z.object({
   classCode: z.string(),
   version: z.number(),
   state: z.enum(SEAT_STATES),
+  /**
+   * A seat taken on part of this segment and free on the rest: its live spans that touch the
+   * segment, shaped as a delta carries them, so a viewer can tell where it is still free. Absent
+   * when they would say no more than `state` (free, or taken all along): every watcher of a run
+   * takes the snapshot at once, so it carries nothing a viewer cannot use.
+   */
+  occupancy: z.array(occupancySpanSchema).optional(),
 });
 export type SeatMapSeat = z.infer<typeof seatMapSeatSchema>;
 
 /** A stop of the segment: `at` is the departure from `from` and the arrival at `to` (ISO). */
 const stopRef = z.object({ seq: z.number(), code: z.string(), name: z.string(), at: z.string() });
+export type StopRef = z.infer<typeof stopRef>;
 
 export const seatMapSchema = z.object({
   runId: z.number(),
   train: z.object({ number: z.string(), name: z.string(), serviceDate: z.string() }),
   from: stopRef,
   to: stopRef,
+  /**
+   * Every stop of the segment in route order, `from` and `to` included; `at` is when the train
+   * leaves it (arrives, for `to`). Names the stretches a seat is free on, and dates a link to them.
+   */
+  stops: z.array(stopRef),
   seats: z.array(seatMapSeatSchema),
 });
 export type SeatMap = z.infer<typeof seatMapSchema>;

@@ -1,4 +1,12 @@
-import { seatLabel, seatMapRequestSchema, type SeatMap, type SeatState } from '@berth/shared';
+import {
+  freeStretches,
+  seatLabel,
+  seatMapRequestSchema,
+  stateForSegment,
+  type OccupancySpan,
+  type SeatMap,
+  type SeatState,
+} from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
@@ -8,7 +16,8 @@ import { resolveSegment } from './segment.ts';
 
 /**
  * Every seat of a run as one viewer sees it for one segment: booked beats held beats free, a
- * lapsed hold counts as free, and the viewer's own live bookings show as "yours".
+ * lapsed hold counts as free, and the viewer's own live bookings show as "yours". A seat taken on
+ * part of the segment carries its spans there, so the viewer can see where it is still free.
  */
 export async function seatMap(
   ctx: EngineContext,
@@ -23,16 +32,21 @@ export async function seatMap(
     req.from ?? route.stops[0]!.code,
     req.to ?? route.stops[route.stops.length - 1]!.code,
   );
+  const segment = { from: from.seq, to: to.seq };
   const rows = await query<{
     id: string;
     version: string;
-    state: 'free' | 'held' | 'booked';
+    occupancy: OccupancySpan[] | null;
     mine: boolean;
   }>(
     ctx.em(),
+    // Only the spans that touch the segment: the rest never changes what this viewer sees.
     `select s.id, s.version,
-            case when bool_or(b.status = 'confirmed') then 'booked'
-                 when count(b.id) > 0 then 'held' else 'free' end as state,
+            json_agg(json_build_object(
+                       'from', lower(bs.stops), 'to', upper(bs.stops),
+                       'state', case when b.status = 'confirmed' then 'booked' else 'held' end)
+                     order by lower(bs.stops), upper(bs.stops))
+              filter (where b.id is not null) as occupancy,
             coalesce(bool_or(b.user_id = ?), false) as mine
        from seats s
        left join booking_seats bs on bs.seat_id = s.id and bs.active and bs.stops && int4range(?, ?)
@@ -45,7 +59,11 @@ export async function seatMap(
   const seats = rows
     .map((r) => {
       const seat = info.get(Number(r.id))!;
-      const state: SeatState = r.mine ? 'yours' : r.state;
+      const occupancy = r.occupancy ?? [];
+      // The state a client derives from these spans is the state shown: one rule, in shared.
+      const state: SeatState = r.mine ? 'yours' : stateForSegment(occupancy, segment);
+      // Spans go out only where they say more than the state: taken here, free there.
+      const partlyFree = occupancy.length > 0 && freeStretches(occupancy, segment).length > 0;
       return {
         seatId: seat.seatId,
         coach: seat.coach,
@@ -55,6 +73,7 @@ export async function seatMap(
         classCode: seat.classCode,
         version: Number(r.version),
         state,
+        ...(partlyFree ? { occupancy } : {}),
         position: seat.coachPosition,
       };
     })
@@ -67,6 +86,14 @@ export async function seatMap(
     train: { number: route.trainNumber, name: route.trainName, serviceDate: route.serviceDate },
     from: { seq: from.seq, code: from.code, name: from.name, at: at(from.departureOffsetMin) },
     to: { seq: to.seq, code: to.code, name: to.name, at: at(to.arrivalOffsetMin) },
+    stops: route.stops
+      .filter((s) => s.seq >= from.seq && s.seq <= to.seq)
+      .map((s) => ({
+        seq: s.seq,
+        code: s.code,
+        name: s.name,
+        at: at(s.seq === to.seq ? s.arrivalOffsetMin : s.departureOffsetMin),
+      })),
     seats,
   };
 }

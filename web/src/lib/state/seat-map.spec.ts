@@ -23,6 +23,11 @@ function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
     train: { number: '12956', name: 'Test Express', serviceDate: '2026-11-24' },
     from: { seq: 1, code: 'JP', name: 'Jaipur', at: '2026-11-24T08:40:00.000Z' },
     to: { seq: 3, code: 'KOTA', name: 'Kota', at: '2026-11-24T12:10:00.000Z' },
+    stops: [
+      { seq: 1, code: 'JP', name: 'Jaipur', at: '2026-11-24T08:40:00.000Z' },
+      { seq: 2, code: 'SWM', name: 'Sawai Madhopur', at: '2026-11-24T10:42:00.000Z' },
+      { seq: 3, code: 'KOTA', name: 'Kota', at: '2026-11-24T12:10:00.000Z' },
+    ],
     seats: [
       seat(1, 'SL', 'free'),
       seat(2, 'SL', 'held'),
@@ -107,6 +112,76 @@ describe('SeatMapState', () => {
     // Freed once, a later sale to someone else is theirs, not ours.
     map.queue([held(4, 3)]);
     expect(map.seat(4)!.state).toBe('held');
+  });
+
+  it('says where a seat taken on part of the journey is still free, from snapshot and deltas', () => {
+    const stop = (seq: number, code: string, name: string) => ({
+      seq,
+      code,
+      name,
+      at: new Date(Date.UTC(2026, 10, 24, 8 + seq)).toISOString(),
+    });
+    const stops = [
+      stop(0, 'JP', 'Jaipur'),
+      stop(1, 'SWM', 'Sawai Madhopur'),
+      stop(2, 'KOTA', 'Kota'),
+      stop(3, 'RTM', 'Ratlam'),
+      stop(4, 'BRC', 'Vadodara'),
+    ];
+    const base = snapshot();
+    const map = new SeatMapState({ schedule: (fn) => fn() });
+    // Watching Jaipur -> Vadodara; seat 2 is held Jaipur -> Kota only.
+    map.applySnapshot({
+      ...base,
+      from: stops[0]!,
+      to: stops[4]!,
+      stops,
+      seats: base.seats.map((s) =>
+        s.seatId === 2
+          ? { ...s, occupancy: [{ from: 0, to: 2, state: 'held' as const }] }
+          : s.seatId === 4
+            ? { ...s, occupancy: [{ from: 3, to: 4, state: 'held' as const }] }
+            : s,
+      ),
+    });
+    expect(map.hint(2)).toMatchObject({
+      state: 'held',
+      words: 'free from Kota',
+      taken: [{ from: { code: 'JP' }, to: { code: 'KOTA' } }],
+      free: [{ from: { code: 'KOTA' }, to: { code: 'BRC' } }],
+    });
+    // Free seats say nothing more, nor does the viewer's own seat.
+    expect(map.hint(1)).toBeNull();
+    expect(map.hint(4)).toBeNull();
+
+    map.queue([
+      {
+        seatId: 2,
+        version: 2,
+        occupancy: [
+          { from: 0, to: 2, state: 'held' },
+          { from: 3, to: 4, state: 'booked' },
+        ],
+      },
+    ]);
+    expect(map.seat(2)!.state).toBe('booked');
+    expect(map.hint(2)).toMatchObject({
+      state: 'booked',
+      words: 'free Kota → Ratlam',
+      taken: [
+        { from: { code: 'JP' }, to: { code: 'KOTA' } },
+        { from: { code: 'RTM' }, to: { code: 'BRC' } },
+      ],
+    });
+    map.queue([held(1, 2, 1, 2)]);
+    expect(map.hint(1)?.words).toBe('free until Sawai Madhopur and from Kota');
+    // A stale delta changes nothing; a sale all along leaves nothing free.
+    map.queue([free(2, 1)]);
+    expect(map.hint(2)?.words).toBe('free Kota → Ratlam');
+    map.queue([held(2, 3, 0, 4)]);
+    expect(map.hint(2)).toBeNull();
+    map.queue([free(1, 3)]);
+    expect(map.hint(1)).toBeNull();
   });
 
   it('counts free seats per class for its segment', () => {

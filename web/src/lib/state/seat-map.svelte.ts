@@ -5,7 +5,9 @@ import {
   type SeatMapSeat,
   type SeatState,
   type SeatsDigest,
+  type StopRef,
 } from '@berth/shared';
+import { partFree, type PartFree } from './part-free.ts';
 
 export type Schedule = (flush: () => void) => void;
 
@@ -33,7 +35,8 @@ export interface ClassCount {
 /**
  * The live seat map of one run for one segment. The snapshot from `run:watch` sets it; deltas
  * (`seats:changed`) are queued and applied in one batch per animation frame; a delta whose
- * version is not newer than what is shown is stale and ignored. Digests tell whether a batch was
+ * version is not newer than what is shown is stale and ignored. Each seat keeps the spans it
+ * last came with, so the map can say where a taken seat is still free. Digests tell whether a batch was
  * missed: if the versions the client holds still add up to less than the server's after a grace
  * period, `onBehind` asks for a fresh snapshot.
  */
@@ -45,6 +48,8 @@ export class SeatMapState {
   #runId = 0;
   #segment = { from: 0, to: 0 };
   #boarding = $state.raw<RunSnapshot['from'] | null>(null);
+  /** The segment's stops by seq: names for the stretches a seat is free on. */
+  #stops = new Map<number, StopRef>();
   readonly #index = new Map<number, number>();
   /** Seats of the viewer's own live holds and bookings on this run. */
   readonly #mine = new Set<number>();
@@ -87,6 +92,12 @@ export class SeatMapState {
     return i === undefined ? undefined : seats[i];
   }
 
+  /** Where a seat taken on part of this segment is still free; null for any other seat. */
+  hint(seatId: number): PartFree | null {
+    const seat = this.seat(seatId);
+    return seat ? partFree(seat, this.#segment, this.#stops) : null;
+  }
+
   /** True while another watcher is looking at the seat. */
   isSelecting(seatId: number, now = (this.opts.now ?? Date.now)()): boolean {
     const until = this.#selecting[seatId];
@@ -115,6 +126,7 @@ export class SeatMapState {
     this.#runId = snapshot.runId;
     this.#segment = { from: snapshot.from.seq, to: snapshot.to.seq };
     this.#boarding = snapshot.from;
+    this.#stops = new Map(snapshot.stops.map((stop) => [stop.seq, stop]));
     this.#queue = [];
     this.#index.clear();
     this.#mine.clear();
@@ -153,6 +165,7 @@ export class SeatMapState {
       if (state === 'free') this.#mine.delete(delta.seatId);
       seat.version = delta.version;
       seat.state = this.#mine.has(delta.seatId) ? 'yours' : state;
+      seat.occupancy = delta.occupancy;
     }
   }
 
