@@ -18,8 +18,13 @@ function booking(
     trainNumber: '12010',
     trainName: 'Shatabdi',
     serviceDate: '2026-12-03',
-    from: { seq: 0, code: 'ADI', departsAt: at(departsIn) },
-    to: { seq: 3, code: 'BCT', arrivesAt: at(opts.arrivesIn ?? departsIn + 7) },
+    from: { seq: 0, code: 'ADI', name: 'Ahmedabad Junction', departsAt: at(departsIn) },
+    to: {
+      seq: 3,
+      code: 'BCT',
+      name: 'Mumbai Central',
+      arrivesAt: at(opts.arrivesIn ?? departsIn + 7),
+    },
     classCode: 'CC',
     status,
     expiresAt: at(opts.expiresIn ?? -1),
@@ -27,6 +32,7 @@ function booking(
     farePaise: 100_000,
     seats: [],
     refund: null,
+    payment: null,
     createdAt: at(-(opts.madeAgo ?? 1)),
   };
 }
