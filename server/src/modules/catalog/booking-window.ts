@@ -33,6 +33,6 @@ export function assertInBookingWindow(window: BookingWindow, date: string): void
   const message =
     date < window.first
       ? `${date} has passed: trains can be booked from ${window.first} to ${window.last}.`
-      : `Bookings for ${date} are not open yet: trains can be booked up to ${window.last}, ${window.days} days ahead.`;
+      : `Bookings for ${date} are not open yet: trains can be booked up to ${window.last}.`;
   throw new DomainError('OUTSIDE_BOOKING_WINDOW', message, { ...window });
 }

@@ -12,7 +12,7 @@ describe('searchProblem', () => {
   it('says a past day has passed and offers today', () => {
     const p = searchProblem(outside, { from: 'NDLS', to: 'BCT', date: '2026-12-01' });
     expect(p.text).toBe(
-      'Tue 1 Dec has already passed. You can book trains from today up to Tue 8 Dec.',
+      'Tue 1 Dec has already passed. You can book for today and the next 6 days, up to Tue 8 Dec.',
     );
     expect(p.retry).toEqual({
       label: 'Search today, Wed 2 Dec',
@@ -23,9 +23,21 @@ describe('searchProblem', () => {
   it('says a day past the window is not open yet, with the window, and offers its last day', () => {
     const p = searchProblem(outside, { from: 'NDLS', to: 'BCT', date: '2027-01-15' });
     expect(p.text).toBe(
-      'Bookings for Fri 15 Jan are not open yet. Tickets go on sale 7 days ahead, so the latest day you can book now is Tue 8 Dec.',
+      'Bookings for Fri 15 Jan are not open yet: you can book for today and the next 6 days, up to Tue 8 Dec.',
     );
     expect(p.retry?.query.date).toBe('2026-12-08');
+  });
+
+  it('counts a short window in words', () => {
+    const short = (days: number, last: string) =>
+      searchProblem(
+        { ...outside, details: { first: '2026-12-02', last, days } },
+        { from: 'NDLS', to: 'BCT', date: '2027-01-15' },
+      ).text;
+    expect(short(1, '2026-12-02')).toBe(
+      'Bookings for Fri 15 Jan are not open yet: you can book for today only.',
+    );
+    expect(short(2, '2026-12-03')).toMatch(/for today and the next day, up to Thu 3 Dec\.$/);
   });
 
   it('says the same station twice is the same station, with nothing to retry', () => {

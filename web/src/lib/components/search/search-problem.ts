@@ -19,14 +19,20 @@ export function searchProblem(error: AckError, q: Query): SearchProblem {
     const window = bookingWindowSchema.safeParse(error.details);
     if (window.success) {
       const { first, last, days } = window.data;
+      // The window counts today: seven days are today and the next six.
+      const later = days - 1;
+      const open =
+        later === 0
+          ? 'for today only'
+          : `for today and the next ${later === 1 ? 'day' : `${later} days`}, up to ${shortDate(last)}`;
       if (q.date < first) {
         return {
-          text: `${shortDate(q.date)} has already passed. You can book trains from today up to ${shortDate(last)}.`,
+          text: `${shortDate(q.date)} has already passed. You can book ${open}.`,
           retry: { label: `Search today, ${shortDate(first)}`, query: { ...q, date: first } },
         };
       }
       return {
-        text: `Bookings for ${shortDate(q.date)} are not open yet. Tickets go on sale ${days} days ahead, so the latest day you can book now is ${shortDate(last)}.`,
+        text: `Bookings for ${shortDate(q.date)} are not open yet: you can book ${open}.`,
         retry: { label: `Search ${shortDate(last)}`, query: { ...q, date: last } },
       };
     }
