@@ -96,6 +96,8 @@ export interface BenchFixture {
 }
 
 const STOPS = ['BNA', 'BNB', 'BNC', 'BND', 'BNE'];
+/** The name the fixture gives a station of STOPS. */
+export const benchStationName = (code: string) => `Bench ${code}`;
 const BASE_FARE = 2000;
 const PER_KM = 50;
 
@@ -110,7 +112,7 @@ export async function seedFixture(pool: pg.Pool, size: number): Promise<BenchFix
   for (const code of STOPS) {
     const r = await pool.query<{ id: number }>(
       `insert into stations (code, name, city) values ($1, $2, $2) returning id`,
-      [code, `Bench ${code}`],
+      [code, benchStationName(code)],
     );
     stationIds.push(r.rows[0]!.id);
   }

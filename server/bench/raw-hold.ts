@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { LAPSED, LIVE } from '../src/modules/booking/lapse.ts';
 import { newPnr } from '../src/modules/booking/pnr.ts';
 import { requestHash } from '../src/modules/idempotency/idempotency.ts';
-import type { BenchFixture } from './bench-db.ts';
+import { benchStationName, type BenchFixture } from './bench-db.ts';
 
 /*
  * The statements of the engine's hold transaction for one fresh seat, copied from
@@ -176,8 +176,18 @@ function bookingView(
     trainNumber: f.trainNumber,
     trainName: f.trainName,
     serviceDate: f.serviceDate,
-    from: { seq: f.fromSeq, code: f.from, departsAt: f.journey[0].toISOString() },
-    to: { seq: f.toSeq, code: f.to, arrivesAt: f.journey[1].toISOString() },
+    from: {
+      seq: f.fromSeq,
+      code: f.from,
+      name: benchStationName(f.from),
+      departsAt: f.journey[0].toISOString(),
+    },
+    to: {
+      seq: f.toSeq,
+      code: f.to,
+      name: benchStationName(f.to),
+      arrivesAt: f.journey[1].toISOString(),
+    },
     classCode: f.classCode,
     status: 'held',
     expiresAt: new Date(expiresAt).toISOString(),
@@ -196,6 +206,7 @@ function bookingView(
       },
     ],
     refund: null,
+    payment: null,
     createdAt: new Date(createdAt).toISOString(),
   };
 }

@@ -21,7 +21,11 @@ async function main() {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   const db = await openDatabase(config, log);
   if (config.SEED_ON_START) {
-    const summary = await seedDatabase(db.orm.em.fork(), { demo: demoEnabled(config) });
+    // Runs for every date search answers, so a bookable day is never empty for want of seeding.
+    const summary = await seedDatabase(db.orm.em.fork(), {
+      days: config.BOOKING_WINDOW_DAYS,
+      demo: demoEnabled(config),
+    });
     // Fresh tables have no statistics yet; give the planner some before the first hold.
     await db.orm.em.getConnection().execute('analyze');
     log.info(summary, 'catalog seeded');

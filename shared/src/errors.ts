@@ -13,6 +13,12 @@ export const ERROR_CODES = [
   'PAYMENT_DECLINED',
   'PAYMENT_PENDING',
   'CANCELLATION_CLOSED',
+  /**
+   * A search date before today or after the last day bookings are open for (BOOKING_WINDOW_DAYS,
+   * counted from today in the stations' time zone). `details` is the window: `{ first, last,
+   * days }`, parsed with `bookingWindowSchema`.
+   */
+  'OUTSIDE_BOOKING_WINDOW',
   'IDEMPOTENCY_MISMATCH',
   'IDEMPOTENCY_IN_PROGRESS',
   'RATE_LIMITED',

@@ -29,6 +29,11 @@ const envSchema = z.object({
   CANCEL_CUTOFF_MINUTES: int(0, 7 * 24 * 60).default(60),
   /** Share of the fare refunded on a cancellation before the cutoff. */
   REFUND_PERCENT: int(0, 100).default(100),
+  /**
+   * Bookings open this many service dates ahead, today included: search refuses dates outside
+   * them (OUTSIDE_BOOKING_WINDOW), and seeding on start creates runs for the same dates.
+   */
+  BOOKING_WINDOW_DAYS: int(1, 366).default(7),
   /** Time zone in which a search date is read (the stations' local time). */
   BERTH_TIMEZONE: z.string().min(1).default('Asia/Kolkata'),
   SEED_ON_START: bool.default(true),

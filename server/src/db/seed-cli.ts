@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   try {
     db = await openDatabase(config, log);
     const started = performance.now();
-    const summary = await seedDatabase(db.orm.em.fork());
+    const summary = await seedDatabase(db.orm.em.fork(), { days: config.BOOKING_WINDOW_DAYS });
     const ms = Math.round(performance.now() - started);
     process.stdout.write(`seeded: ${formatSummary(summary)} (${ms} ms)\n`);
   } finally {

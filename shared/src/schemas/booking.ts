@@ -74,6 +74,15 @@ export const refundViewSchema = z.object({
 });
 export type RefundView = z.infer<typeof refundViewSchema>;
 
+/** The payment that confirmed a booking, as the passenger quotes it to the bank or to us. */
+export const paymentViewSchema = z.object({
+  /** The gateway's reference for the charge. */
+  reference: z.string(),
+  /** When the payment went through, i.e. when the booking was booked (ISO). */
+  paidAt: z.string(),
+});
+export type PaymentView = z.infer<typeof paymentViewSchema>;
+
 /** A booking as its owner (or an admin) sees it. */
 export const bookingViewSchema = z.object({
   id: z.number(),
@@ -82,8 +91,9 @@ export const bookingViewSchema = z.object({
   trainNumber: z.string(),
   trainName: z.string(),
   serviceDate: z.string(),
-  from: z.object({ seq: z.number(), code: z.string(), departsAt: z.string() }),
-  to: z.object({ seq: z.number(), code: z.string(), arrivesAt: z.string() }),
+  /** Boarding and alighting stations, with the names a ticket prints. */
+  from: z.object({ seq: z.number(), code: z.string(), name: z.string(), departsAt: z.string() }),
+  to: z.object({ seq: z.number(), code: z.string(), name: z.string(), arrivesAt: z.string() }),
   classCode: z.string(),
   status: z.enum(BOOKING_STATUSES),
   /** When an unpaid hold lapses (ISO). */
@@ -93,6 +103,9 @@ export const bookingViewSchema = z.object({
   farePaise: z.number(),
   seats: z.array(bookedSeatSchema),
   refund: refundViewSchema.nullable(),
+  /** The succeeded payment; null until the booking is paid (a cancelled booking keeps it). */
+  payment: paymentViewSchema.nullable(),
+  /** When the hold was made (ISO). */
   createdAt: z.string(),
 });
 export type BookingView = z.infer<typeof bookingViewSchema>;

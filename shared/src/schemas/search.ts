@@ -7,8 +7,20 @@ export const searchRequestSchema = z
     to: stationCode,
     date: z.iso.date(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.from !== r.to, { message: 'from and to are the same station', path: ['to'] });
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
+
+/**
+ * The service dates a search answers: today to `last`, `days` dates in all, in the stations' time
+ * zone ("YYYY-MM-DD"). The details of OUTSIDE_BOOKING_WINDOW.
+ */
+export const bookingWindowSchema = z.object({
+  first: z.iso.date(),
+  last: z.iso.date(),
+  days: z.number().int().positive(),
+});
+export type BookingWindow = z.infer<typeof bookingWindowSchema>;
 
 export const classAvailabilitySchema = z.object({
   classCode: z.string(),

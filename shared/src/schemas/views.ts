@@ -51,7 +51,10 @@ export interface RunOccupancy {
 export interface AuditEntry {
   id: number;
   at: string;
+  /** As recorded: `user:<id>` or `SYSTEM`. Filter on this (or on a user's email). */
   actor: string;
+  /** Who `user:<id>` is, for the admins who read the trail; null for SYSTEM. */
+  actorUser: { id: number; name: string; email: string } | null;
   action: string;
   bookingId: number | null;
   before: unknown;

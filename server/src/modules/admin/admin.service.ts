@@ -105,11 +105,16 @@ const auditSchema = z
     limit: z.number().int().min(1).max(200).default(50),
     bookingId: z.number().int().positive().optional(),
     action: z.string().max(40).optional(),
-    actor: z.string().max(40).optional(),
+    /** `user:12`, `SYSTEM`, or a user's email. */
+    actor: z.string().trim().max(200).optional(),
   })
   .strict();
 
-/** The audit trail, newest first, paged by id so concurrent appends never shift a page. */
+/**
+ * The audit trail, newest first, paged by id so concurrent appends never shift a page. A user
+ * actor comes with the user's name and email (only admins read this); the actor filter takes
+ * the raw actor (`user:12`, `SYSTEM`) or a user's email.
+ */
 export async function auditTrail(
   ctx: EngineContext,
   actor: Actor,
@@ -125,14 +130,19 @@ export async function auditTrail(
     booking_id: string | null;
     before: unknown;
     after: unknown;
+    user_id: string | null;
+    user_name: string | null;
+    user_email: string | null;
   }>(
     ctx.em(),
-    `select id, at, actor, action, booking_id, before, after from audit_log
-      where (?::bigint is null or id < ?::bigint)
-        and (?::bigint is null or booking_id = ?::bigint)
-        and (?::text is null or action = ?::text)
-        and (?::text is null or actor = ?::text)
-      order by id desc limit ?`,
+    `select a.id, a.at, a.actor, a.action, a.booking_id, a.before, a.after,
+            u.id as user_id, u.name as user_name, u.email as user_email
+       from audit_log a left join users u on u.id = a.actor_user_id
+      where (?::bigint is null or a.id < ?::bigint)
+        and (?::bigint is null or a.booking_id = ?::bigint)
+        and (?::text is null or a.action = ?::text)
+        and (?::text is null or a.actor = ?::text or u.email = lower(?::text))
+      order by a.id desc limit ?`,
     [
       req.cursor ?? null,
       req.cursor ?? null,
@@ -140,6 +150,7 @@ export async function auditTrail(
       req.bookingId ?? null,
       req.action ?? null,
       req.action ?? null,
+      req.actor ?? null,
       req.actor ?? null,
       req.actor ?? null,
       req.limit + 1,
@@ -151,6 +162,10 @@ export async function auditTrail(
       id: Number(r.id),
       at: new Date(r.at).toISOString(),
       actor: r.actor,
+      actorUser:
+        r.user_id === null
+          ? null
+          : { id: Number(r.user_id), name: r.user_name ?? '', email: r.user_email ?? '' },
       action: r.action,
       bookingId: r.booking_id === null ? null : Number(r.booking_id),
       before: r.before,

@@ -18,10 +18,13 @@ interface BookingRow {
   created_at: Date;
   refund_status: 'pending' | 'succeeded' | 'failed' | null;
   refund_amount: number | null;
+  payment_ref: string | null;
+  paid_at: Date | null;
 }
 
 const BOOKING_COLUMNS = `b.id, b.pnr, b.user_id, b.run_id, b.from_seq, b.to_seq, b.class_code, b.status,
-  b.expires_at, b.fare_paise, b.created_at, r.status as refund_status, r.amount_paise as refund_amount`;
+  b.expires_at, b.fare_paise, b.created_at, r.status as refund_status, r.amount_paise as refund_amount,
+  p.gateway_ref as payment_ref, p.updated_at as paid_at`;
 
 /** Loads bookings (newest first) matching a condition on `b`, as their owner sees them. */
 export async function loadBookingViews(
@@ -37,6 +40,13 @@ export async function loadBookingViews(
        from bookings b left join lateral (
          select status, amount_paise from refunds where booking_id = b.id order by id desc limit 1
        ) r on true
+       -- Declined attempts have references too: the ticket quotes the one that paid. Its row is
+       -- last written when it succeeded, so updated_at is when the booking was paid.
+       left join lateral (
+         select gateway_ref, updated_at from payments
+          where booking_id = b.id and status = 'succeeded' and gateway_ref is not null
+          order by id desc limit 1
+       ) p on true
       where ${where}
       order by b.created_at desc, b.id desc limit ?`,
     [...bindings, limit],
@@ -69,8 +79,18 @@ export async function loadBookingViews(
       trainNumber: route.trainNumber,
       trainName: route.trainName,
       serviceDate: route.serviceDate,
-      from: { seq: from.seq, code: from.code, departsAt: departureAt(route, from).toISOString() },
-      to: { seq: to.seq, code: to.code, arrivesAt: arrivalAt(route, to).toISOString() },
+      from: {
+        seq: from.seq,
+        code: from.code,
+        name: from.name,
+        departsAt: departureAt(route, from).toISOString(),
+      },
+      to: {
+        seq: to.seq,
+        code: to.code,
+        name: to.name,
+        arrivesAt: arrivalAt(route, to).toISOString(),
+      },
       classCode: b.class_code,
       status: b.status,
       expiresAt: new Date(b.expires_at).toISOString(),
@@ -94,6 +114,10 @@ export async function loadBookingViews(
       refund:
         b.refund_status && b.refund_amount !== null
           ? { status: b.refund_status, amountPaise: b.refund_amount }
+          : null,
+      payment:
+        b.payment_ref !== null && b.paid_at !== null
+          ? { reference: b.payment_ref, paidAt: new Date(b.paid_at).toISOString() }
           : null,
       createdAt: new Date(b.created_at).toISOString(),
     });

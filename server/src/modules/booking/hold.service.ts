@@ -255,8 +255,18 @@ async function insertHold(
     trainNumber: p.route.trainNumber,
     trainName: p.route.trainName,
     serviceDate: p.route.serviceDate,
-    from: { seq: segment.from.seq, code: segment.from.code, departsAt: p.journey[0].toISOString() },
-    to: { seq: segment.to.seq, code: segment.to.code, arrivesAt: p.journey[1].toISOString() },
+    from: {
+      seq: segment.from.seq,
+      code: segment.from.code,
+      name: segment.from.name,
+      departsAt: p.journey[0].toISOString(),
+    },
+    to: {
+      seq: segment.to.seq,
+      code: segment.to.code,
+      name: segment.to.name,
+      arrivesAt: p.journey[1].toISOString(),
+    },
     classCode: p.classCode,
     status: 'held',
     expiresAt: new Date(booking!.expires_at).toISOString(),
@@ -273,6 +283,7 @@ async function insertHold(
       berthPreference: req.passengers[i]!.berthPreference ?? null,
     })),
     refund: null,
+    payment: null,
     createdAt: new Date(booking!.created_at).toISOString(),
   };
 }

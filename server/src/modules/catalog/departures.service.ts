@@ -4,16 +4,12 @@ import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
+import { today } from './booking-window.ts';
 import { segmentResults } from './segment-results.ts';
 
 const departuresRequestSchema = z
   .object({ code: stationCode, date: z.iso.date().optional() })
   .strict();
-
-/** Today's date (YYYY-MM-DD) in `timeZone`. */
-export function today(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone }).format(now);
-}
 
 /**
  * A station's departures board: every run that calls at the station and goes on from it, as the

@@ -2,14 +2,18 @@ import { searchRequestSchema, type SearchResult } from '@berth/shared';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
+import { assertInBookingWindow, bookingWindow } from './booking-window.ts';
 import { segmentResults } from './segment-results.ts';
 
 /**
  * Runs that call at `from` and later at `to`, boarding on `date` (local time of BERTH_TIMEZONE),
- * with per-class free counts for exactly that segment.
+ * with per-class free counts for exactly that segment. A date outside the booking window is
+ * refused rather than answered with an empty list: "no trains" would be untrue for a past date
+ * and misleading for one not yet open.
  */
 export async function searchRuns(ctx: EngineContext, input: unknown): Promise<SearchResult[]> {
   const req = parse(searchRequestSchema, input);
+  assertInBookingWindow(bookingWindow(ctx.config), req.date);
   const runs = await query<{ run_id: number; from_seq: number; to_seq: number }>(
     ctx.em(),
     `select r.id as run_id, a.seq as from_seq, z.seq as to_seq

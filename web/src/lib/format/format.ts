@@ -30,6 +30,11 @@ export function shortDate(iso: string): string {
   });
 }
 
+/** Mon 24 Nov, 14:05: a moment, such as when a booking was paid. */
+export function dateAndTime(iso: string): string {
+  return `${shortDate(iso)}, ${clockTime(iso)}`;
+}
+
 /** 5h 20m */
 export function duration(minutes: number): string {
   const h = Math.floor(minutes / 60);

@@ -2,7 +2,12 @@ import { newIdempotencyKey } from '../api/idempotency.ts';
 import type { Ack, BookingUpdated, BookingView } from '@berth/shared';
 import { describeError } from '../format/errors.ts';
 import type { Connection } from '../realtime/connection.svelte.ts';
+import { groupBookings } from './booking-groups.ts';
+import { clockOffsetMs } from './clock.ts';
 import type { Session } from './session.svelte.ts';
+
+/** How often trips are re-sorted into upcoming and past: a journey ends, a hold lapses. */
+const REGROUP_MS = 15_000;
 
 /**
  * The signed-in user's bookings, kept current by the user's own pushes. A push only says which
@@ -15,6 +20,10 @@ export class MyBookings {
   #error = $state<string | null>(null);
   /** Booking ids with a command in flight, so their buttons can say so and not double-send. */
   #busy = $state<number[]>([]);
+  /** The server's clock minus ours, measured on every answer (views carry `serverNow`). */
+  #offset = 0;
+  #now = $state(Date.now());
+  readonly #groups = $derived(groupBookings(this.#items, this.#now + this.#offset));
   #stops: (() => void)[] = [];
   /** Latest fetch per PNR: an older answer that arrives late must not overwrite a newer one. */
   readonly #asked = new Map<string, number>();
@@ -26,6 +35,14 @@ export class MyBookings {
 
   get items(): BookingView[] {
     return this.#items;
+  }
+  /** Trips still ahead: tickets and live holds whose journey has not ended, soonest first. */
+  get upcoming(): BookingView[] {
+    return this.#groups.upcoming;
+  }
+  /** Released, lapsed, cancelled and travelled bookings, newest first. */
+  get past(): BookingView[] {
+    return this.#groups.past;
   }
   get loaded(): boolean {
     return this.#loaded;
@@ -44,9 +61,11 @@ export class MyBookings {
     // hold:expired, which would only load the same booking twice).
     const onUpdated = (p: BookingUpdated) => void this.refreshOne(p.pnr);
     this.live.socket.on('booking:updated', onUpdated);
+    const tick = setInterval(() => (this.#now = Date.now()), REGROUP_MS);
     this.#stops = [
       () => this.live.socket.off('booking:updated', onUpdated),
       this.live.onReconnect(() => void this.load()),
+      () => clearInterval(tick),
     ];
     void this.load();
     return () => {
@@ -59,6 +78,7 @@ export class MyBookings {
     const ack = await this.session.api<BookingView[]>('GET', '/api/bookings');
     if (ack.ok) {
       this.#items = newestFirst(ack.data);
+      if (ack.data[0]) this.#measure(ack.data[0]);
       this.#error = null;
     } else {
       this.#error = describeError(ack.error);
@@ -105,7 +125,13 @@ export class MyBookings {
     }
   }
 
+  #measure(view: BookingView) {
+    this.#offset = clockOffsetMs(view.serverNow, Date.now());
+    this.#now = Date.now();
+  }
+
   #put(view: BookingView) {
+    this.#measure(view);
     const at = this.#items.findIndex((b) => b.id === view.id);
     if (at === -1) this.#items = [view, ...this.#items];
     else this.#items[at] = view;

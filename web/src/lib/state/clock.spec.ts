@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clockOffsetMs, formatCountdown, isExpiryWarningDue, remainingMs } from './clock.ts';
+import {
+  clockOffsetMs,
+  formatCountdown,
+  isExpiryWarningDue,
+  remainingMs,
+  timeLeftInWords,
+} from './clock.ts';
 
 describe('countdown on a skewed client clock', () => {
   const serverNow = '2026-11-23T10:00:00.000Z';
@@ -35,5 +41,17 @@ describe('countdown on a skewed client clock', () => {
     expect(isExpiryWarningDue(60_000)).toBe(true);
     expect(isExpiryWarningDue(1)).toBe(true);
     expect(isExpiryWarningDue(0)).toBe(false);
+  });
+});
+
+describe('the countdown in words', () => {
+  it('says minutes and seconds with the right plural, rounded up like the digits', () => {
+    expect(timeLeftInWords(245_000)).toBe('4 minutes 5 seconds left');
+    expect(timeLeftInWords(60_000)).toBe('1 minute left');
+    expect(timeLeftInWords(61_000)).toBe('1 minute 1 second left');
+    expect(timeLeftInWords(45_000)).toBe('45 seconds left');
+    expect(timeLeftInWords(400)).toBe('1 second left');
+    expect(timeLeftInWords(0)).toBe('no time left');
+    expect(formatCountdown(400)).toBe('0:01');
   });
 });
