@@ -19,6 +19,7 @@ describe('refusals that lead somewhere', () => {
     )!;
     const holdOne = async (except: number[] = []) => {
       await page.goto(`/runs/${run.runId}?from=JP&to=BCT&class=SL&date=${DATE}`);
+      await page.locator('[data-seat][data-state="free"]').first().waitFor({ timeout: 15_000 });
       const free = await page
         .locator('[data-seat][data-state="free"]')
         .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seat'))));
