@@ -48,7 +48,11 @@ function step(body: (vu: Vu) => Promise<void>): Step {
       () => done(),
       (err: unknown) => {
         vu.counter('berth.processor_errors');
-        vu.journal.problem('PROCESSOR', vu.persona, err instanceof Error ? (err.stack ?? err.message) : String(err));
+        vu.journal.problem(
+          'PROCESSOR',
+          vu.persona,
+          err instanceof Error ? (err.stack ?? err.message) : String(err),
+        );
         done();
       },
     );

@@ -84,7 +84,13 @@ export async function send<E extends Command>(
   }
   const ack = parsed.data;
   if (ack.ok) return { ok: true, data: ack.data, ms };
-  return { ok: false, code: ack.error.code, message: ack.error.message, details: ack.error.details, ms };
+  return {
+    ok: false,
+    code: ack.error.code,
+    message: ack.error.message,
+    details: ack.error.details,
+    ms,
+  };
 }
 
 export function describe(error: z.ZodError, raw: unknown): string {

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { SIGNALS, type JournalRecord, type Plan, type ProblemKind, type RateRecord } from '../src/plan.ts';
+import {
+  SIGNALS,
+  type JournalRecord,
+  type Plan,
+  type ProblemKind,
+  type RateRecord,
+} from '../src/plan.ts';
 
 /**
  * What the virtual users of this Artillery worker tell the runner: JSON lines appended

@@ -21,7 +21,11 @@ export async function watchAssigned(vu: Vu) {
 export async function kioskBoard(vu: Vu) {
   const { stations, date } = vu.plan.kiosks;
   const code = stations[vu.index % stations.length]!;
-  const board = await vu.get('departures', `/api/stations/${code}/departures?date=${date}`, searchResults);
+  const board = await vu.get(
+    'departures',
+    `/api/stations/${code}/departures?date=${date}`,
+    searchResults,
+  );
   for (const run of board ?? []) {
     await vu.watch({ runId: run.runId, from: run.from.code, to: run.to.code });
   }
@@ -40,7 +44,11 @@ export async function search(vu: Vu) {
   const open = (results ?? []).filter((r) => r.classes.some((c) => c.free > 0));
   if (open.length === 0) return;
   const run = vu.random.pick(open);
-  vu.state.target = { runId: run.runId, from: run.from.code, to: run.to.code } satisfies WatchTarget;
+  vu.state.target = {
+    runId: run.runId,
+    from: run.from.code,
+    to: run.to.code,
+  } satisfies WatchTarget;
 }
 
 export async function watchChosen(vu: Vu) {

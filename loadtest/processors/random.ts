@@ -4,7 +4,8 @@ export class Random {
 
   constructor(seed: number, stream: number) {
     // Mix the stream into the seed so neighbouring users do not get neighbouring sequences.
-    this.state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) >>> 0;
+    this.state =
+      (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream + 1, 0xc2b2ae35)) >>> 0;
   }
 
   /** Uniform in [0, 1). */

@@ -6,21 +6,28 @@ import type { Vu } from './vu.ts';
 interface Member {
   vu: Vu;
   map: WatchedMap;
-  inFlight: number;
+  /** Waiting for an answer (a person clicks, then waits for it). */
+  busy: boolean;
+  /** When the last answer came: a person needs a moment to look and click again. */
+  answeredAt: number;
   /** Won a seat (and paid for it, or gave up on paying): clicks no more. */
   done: boolean;
 }
 
 const TICK_MS = 5;
+/** A person clicks at most about once a second: 60 a minute, under hold:create's 120 limit. */
+const CLICK_GAP_MS = 1000;
 
 /**
  * The tatkal opening, for the rush virtual users of one Artillery worker. Everyone watches
  * before the instant; from it, hold attempts go out on an open-loop schedule whose rate ramps
  * from 0 to the worker's share of the peak in `rampMs` and stays there for the rest of the
- * window. Each attempt goes to the next member still without a seat (one with nothing in flight
- * if there is one), who picks seats its own map shows free: a winner pays and clicks no more,
- * so the offered rate does not fall as seats sell out. The share is peak x members / participants
- * (every member adds peak / participants), so any number of workers adds up to the peak.
+ * window. Each attempt goes to the next member who can click: still without a seat, not waiting
+ * for an answer, and at least a second past its last one (a person, not a script). It picks
+ * seats its own map shows free; a winner pays and clicks no more. An attempt no member can take
+ * is counted as unsent: a crowd of N can offer at most about N a second, fewer when answers are
+ * slow. The share is peak x members / participants (every member adds peak / participants), so
+ * any number of workers adds up to the peak.
  */
 export class RushScheduler {
   private readonly members: Member[] = [];
@@ -39,7 +46,7 @@ export class RushScheduler {
   /** Takes part in the rush; resolves once the window is over and its attempts are answered. */
   join(vu: Vu, map: WatchedMap): Promise<void> {
     if (Date.now() >= this.journal.at(this.plan.timeline.rushAtMs)) vu.counter('berth.rush.late');
-    this.members.push({ vu, map, inFlight: 0, done: false });
+    this.members.push({ vu, map, busy: false, answeredAt: 0, done: false });
     return this.finished;
   }
 
@@ -48,7 +55,8 @@ export class RushScheduler {
     const start = this.journal.at(rushAtMs);
     const end = start + rushMs;
     // Members who joined by the instant set the rate; latecomers still get attempts.
-    const perMs = (this.plan.rush.peakPerSecond * this.members.length) / this.plan.rush.participants / 1000;
+    const perMs =
+      (this.plan.rush.peakPerSecond * this.members.length) / this.plan.rush.participants / 1000;
     const planned = (t: number) =>
       t < rampMs ? (perMs * t * t) / (2 * rampMs) : (perMs * rampMs) / 2 + perMs * (t - rampMs);
     let sent = 0;
@@ -79,41 +87,42 @@ export class RushScheduler {
     this.pending.add(p);
   }
 
-  /** Round robin over the members still clicking, preferring one with nothing in flight. */
+  /** Round robin over the members who can click now. */
   private pick(): Member | undefined {
-    let busy: Member | undefined;
+    const now = Date.now();
     for (let i = 0; i < this.members.length; i++) {
       const m = this.members[(this.next + i) % this.members.length]!;
-      if (m.done) continue;
-      if (m.inFlight === 0) {
-        this.next = (this.next + i + 1) % this.members.length;
-        return m;
-      }
-      busy ??= m;
+      if (m.done || m.busy || now - m.answeredAt < CLICK_GAP_MS) continue;
+      this.next = (this.next + i + 1) % this.members.length;
+      return m;
     }
-    return busy;
+    return undefined;
   }
 
   private async tryHold(m: Member) {
-    m.inFlight++;
+    m.busy = true;
     try {
       const party = m.vu.random.chance(0.7) ? 1 : 2;
       const booking = await m.vu.hold(m.map, chooseSeats(m, party));
-      if (typeof booking === 'string' || m.done) return;
+      m.answeredAt = Date.now();
+      if (typeof booking === 'string') return;
       m.done = true;
       const paid = await m.vu.pay(booking, 2);
       if (paid === 'declined') await m.vu.release(booking);
     } finally {
-      m.inFlight--;
+      m.busy = false;
     }
   }
 }
 
-/** Seats the member's map shows free, in one class; taken ones if none are left (sold out). */
+/**
+ * Seats the member's map shows free, in one class (a booking is of one class); once none are
+ * left, seats of one class anyway, as a user who keeps clicking on a sold-out train.
+ */
 function chooseSeats(m: Member, party: number): number[] {
-  const classes = [...m.map.freeByClass().values()].filter((seats) => seats.length >= party);
-  if (classes.length > 0) return m.vu.random.sample(m.vu.random.pick(classes), party).map((s) => s.seatId);
-  return m.vu.random.sample(m.map.allSeats(), party).map((s) => s.seatId);
+  const free = [...m.map.freeByClass().values()].filter((seats) => seats.length >= party);
+  const pool = free.length > 0 ? free : [...m.map.byClass().values()];
+  return m.vu.random.sample(m.vu.random.pick(pool), party).map((s) => s.seatId);
 }
 
 function sleepUntil(at: number) {

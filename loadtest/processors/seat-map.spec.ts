@@ -12,7 +12,12 @@ const seat = (seatId: number, version: number, state: 'free' | 'held' | 'booked'
   version,
   state,
 });
-const stop = (seq: number, code: string) => ({ seq, code, name: code, at: '2026-12-03T00:00:00.000Z' });
+const stop = (seq: number, code: string) => ({
+  seq,
+  code,
+  name: code,
+  at: '2026-12-03T00:00:00.000Z',
+});
 const snapshot = (seats: ReturnType<typeof seat>[]): RunSnapshot => ({
   runId: 1,
   train: { number: '1', name: 'T', serviceDate: '2026-12-03' },
@@ -25,7 +30,10 @@ const snapshot = (seats: ReturnType<typeof seat>[]): RunSnapshot => ({
 
 describe('a watched map, kept as the web client keeps it', () => {
   it('derives each delta for its own segment and ignores versions it has seen', () => {
-    const map = new WatchedMap(snapshot([seat(1, 1, 'free'), seat(2, 1, 'free')]), { from: 'B', to: 'D' });
+    const map = new WatchedMap(snapshot([seat(1, 1, 'free'), seat(2, 1, 'free')]), {
+      from: 'B',
+      to: 'D',
+    });
     map.apply([
       { seatId: 1, version: 2, occupancy: [{ from: 0, to: 1, state: 'booked' }] },
       { seatId: 2, version: 2, occupancy: [{ from: 2, to: 5, state: 'held' }] },
@@ -51,7 +59,10 @@ describe('a watched map, kept as the web client keeps it', () => {
   });
 
   it('counts itself behind a digest whose versions add up to more', () => {
-    const map = new WatchedMap(snapshot([seat(1, 3, 'free'), seat(2, 4, 'held')]), { from: 'B', to: 'D' });
+    const map = new WatchedMap(snapshot([seat(1, 3, 'free'), seat(2, 4, 'held')]), {
+      from: 'B',
+      to: 'D',
+    });
     expect(map.behind({ runId: 1, seatCount: 2, versionSum: 7, at: '' })).toBe(false);
     expect(map.behind({ runId: 1, seatCount: 2, versionSum: 8, at: '' })).toBe(true);
   });

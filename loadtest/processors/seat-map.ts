@@ -93,8 +93,11 @@ export class WatchedMap {
     return out;
   }
 
-  allSeats(): SeatMapSeat[] {
-    return [...this.seats.values()];
+  /** Every seat, grouped by class. */
+  byClass(): Map<string, SeatMapSeat[]> {
+    const out = new Map<string, SeatMapSeat[]>();
+    for (const s of this.seats.values()) out.set(s.classCode, [...(out.get(s.classCode) ?? []), s]);
+    return out;
   }
 
   state(seatId: number): SeatState | undefined {

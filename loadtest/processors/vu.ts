@@ -1,12 +1,16 @@
-import {
-  ackSchema,
-  type BookingView,
-  type SeatsChanged,
-  type SeatsDigest,
-} from '@berth/shared';
+import { ackSchema, type BookingView, type SeatsChanged, type SeatsDigest } from '@berth/shared';
 import type { z } from 'zod';
 import { metric, type Plan, type WatchTarget } from '../src/plan.ts';
-import { describe, PUSHES, send, type BerthSocket, type Command, type DataOf, type Outcome, type PayloadOf } from './commands.ts';
+import {
+  describe,
+  PUSHES,
+  send,
+  type BerthSocket,
+  type Command,
+  type DataOf,
+  type Outcome,
+  type PayloadOf,
+} from './commands.ts';
 import type { Journal } from './journal.ts';
 import { Random } from './random.ts';
 import { WatchedMap } from './seat-map.ts';
@@ -114,7 +118,8 @@ export class Vu {
   private onBatch(batch: SeatsChanged, arrived: number) {
     this.lastBatchAt = arrived;
     const committed = Date.parse(batch.committedAt);
-    if (Number.isFinite(committed)) this.events.emit('histogram', metric.fanout, arrived - committed);
+    if (Number.isFinite(committed))
+      this.events.emit('histogram', metric.fanout, arrived - committed);
     this.maps.get(batch.runId)?.apply(batch.seats);
   }
 
@@ -176,9 +181,11 @@ export class Vu {
       this.journal.problem('CONTRACT', `GET ${path}`, describe(parsed.error, raw));
       return null;
     }
-    const body = parsed.data as { ok: true; data: z.infer<T> } | { ok: false; error: { code: string } };
+    const body = parsed.data as
+      { ok: true; data: z.infer<T> } | { ok: false; error: { code: string } };
     this.counter(metric.code(`http_${name}`, body.ok ? 'OK' : body.error.code));
-    if (!body.ok && body.error.code === 'INTERNAL') this.journal.problem('INTERNAL', `GET ${path}`, '');
+    if (!body.ok && body.error.code === 'INTERNAL')
+      this.journal.problem('INTERNAL', `GET ${path}`, '');
     return body.ok ? body.data : null;
   }
 
@@ -234,7 +241,12 @@ export class Vu {
         idempotencyKey: this.key('pay'),
       });
       if (res.ok && res.data.status === 'confirmed') {
-        this.journal.write({ t: 'confirmed', vu: this.index, bookingId: booking.id, pnr: booking.pnr });
+        this.journal.write({
+          t: 'confirmed',
+          vu: this.index,
+          bookingId: booking.id,
+          pnr: booking.pnr,
+        });
         return 'confirmed';
       }
       if (res.ok || res.code !== 'PAYMENT_DECLINED') return 'failed';

@@ -29,7 +29,10 @@ const server = net.createServer((client) => {
 
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  process.send?.({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
+  process.send?.({
+    type: 'listening',
+    port: typeof address === 'object' && address ? address.port : 0,
+  });
 });
 process.on('message', (msg: { type?: string }) => {
   if (msg.type === 'stats') process.send?.({ type: 'stats', perNode });

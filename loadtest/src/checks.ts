@@ -33,11 +33,17 @@ export async function checkConfirmations(
     [confirmed],
   );
   const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
-  const out: ConfirmationReport = { confirmed: confirmed.length, stillConfirmed: 0, cancelledWithRefund: 0, lost: [] };
+  const out: ConfirmationReport = {
+    confirmed: confirmed.length,
+    stillConfirmed: 0,
+    cancelledWithRefund: 0,
+    lost: [],
+  };
   for (const id of confirmed) {
     const row = byId.get(id);
     if (row?.status === 'confirmed') out.stillConfirmed += 1;
-    else if (row?.status === 'cancelled' && cancelled.has(id) && row.refunded) out.cancelledWithRefund += 1;
+    else if (row?.status === 'cancelled' && cancelled.has(id) && row.refunded)
+      out.cancelledWithRefund += 1;
     else
       out.lost.push(
         `booking ${id}: acknowledged confirmed, now ${row ? `${row.status}${row.refunded ? ' (refunded)' : ''}` : 'missing'}`,
@@ -56,7 +62,10 @@ export async function freshSnapshots(baseUrl: string, records: JournalRecord[]):
     const res = await fetch(`${baseUrl}/api/runs/${w.runId}/seats?from=${w.from}&to=${w.to}`);
     const body = schema.parse(await res.json());
     if (!body.ok) throw new Error(`seat map of ${key}: ${body.error.code} ${body.error.message}`);
-    maps.set(key, new Map(body.data.seats.map((s) => [s.seatId, { state: s.state, version: s.version }])));
+    maps.set(
+      key,
+      new Map(body.data.seats.map((s) => [s.seatId, { state: s.state, version: s.version }])),
+    );
   }
   return { get: (runId, from, to) => maps.get(`${runId}:${from}:${to}`) };
 }
@@ -67,7 +76,9 @@ export interface VerifyResult {
   output: string;
 }
 
-const serverDir = path.dirname(createRequire(import.meta.url).resolve('@berth/server/package.json'));
+const serverDir = path.dirname(
+  createRequire(import.meta.url).resolve('@berth/server/package.json'),
+);
 
 /**
  * The integrity checker, as `pnpm verify` runs it (server/src/integrity/verify-cli.ts), against
@@ -83,6 +94,8 @@ export function runVerify(databaseUrl: string): Promise<VerifyResult> {
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.once('exit', (code) => resolve({ ok: code === 0, exitCode: code, output: output.trim() }));
+    child.once('exit', (code) =>
+      resolve({ ok: code === 0, exitCode: code, output: output.trim() }),
+    );
   });
 }

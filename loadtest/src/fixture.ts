@@ -57,7 +57,12 @@ export function writePayload(file: string, users: { userId: number; token: strin
 
 /** The seeded runs of the service dates in the window, with their routes and seats. */
 export async function loadRuns(pool: pg.Pool): Promise<RunInfo[]> {
-  const runs = await pool.query<{ id: number; number: string; service_date: string; stops: string[] }>(
+  const runs = await pool.query<{
+    id: number;
+    number: string;
+    service_date: string;
+    stops: string[];
+  }>(
     `select r.id, t.number, to_char(r.service_date, 'YYYY-MM-DD') as service_date,
             array_agg(st.code order by ts.seq) as stops
        from runs r
@@ -101,10 +106,10 @@ const targetsOf = (runs: RunInfo[]): WatchTarget[] =>
   runs.flatMap((run) => segmentsOf(run).map((s) => ({ runId: run.runId, ...s })));
 
 /**
- * Who does what, where: the rush on one train of the third service date (a tatkal opening is one
- * popular train: far more users than seats, so most keep trying after it sells out), the
- * snipers on the fourth date's first train, buyers and kiosks on the fifth date (so the personas
- * do not sell each other's seats), watchers spread over all three dates.
+ * Who does what, where: the rush on every train of the third service date (a tatkal opening
+ * opens all of a day's trains at once; more users than seats, so many keep trying after they
+ * sell out), the snipers on the fourth date's first train, buyers and kiosks on the fifth date
+ * (so the personas do not sell each other's seats), watchers spread over all three dates.
  */
 export function buildPlan(args: {
   options: LoadtestOptions;
@@ -116,8 +121,9 @@ export function buildPlan(args: {
   const { options: o, shape, runs, dir } = args;
   const dates = [...new Set(runs.map((r) => r.serviceDate))].sort();
   if (dates.length < 3) throw new Error(`the catalog has runs on ${dates.length} dates; need 3`);
-  const on = (i: number) => runs.filter((r) => r.serviceDate === dates[Math.min(i, dates.length - 1)]);
-  const rushRun = on(2)[0]!;
+  const on = (i: number) =>
+    runs.filter((r) => r.serviceDate === dates[Math.min(i, dates.length - 1)]);
+  const rushRuns = on(2);
   const sniperRun = on(3)[0]!;
   const buyerDate = dates[Math.min(4, dates.length - 1)]!;
 
@@ -126,8 +132,9 @@ export function buildPlan(args: {
   const firstRoundMs = 4000;
   const roundEveryMs = 4000;
   const rounds = Math.max(1, Math.floor((shape.loadEndMs - firstRoundMs) / roundEveryMs));
-  const hotSeats = Array.from({ length: Math.min(rounds, Math.floor(hotPool.length / 3)) }, (_, r) =>
-    hotPool.slice(r * 3, r * 3 + 3),
+  const hotSeats = Array.from(
+    { length: Math.min(rounds, Math.floor(hotPool.length / 3)) },
+    (_, r) => hotPool.slice(r * 3, r * 3 + 3),
   );
 
   return {
@@ -145,7 +152,7 @@ export function buildPlan(args: {
       drainWaitMs: 180_000,
     },
     rush: {
-      targets: targetsOf([rushRun]),
+      targets: targetsOf(rushRuns),
       peakPerSecond: o.peak,
       participants: shape.rushUsers,
     },

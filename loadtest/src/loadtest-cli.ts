@@ -24,7 +24,10 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     console.error(`loadtest could not run: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')))
+    if (
+      err instanceof UsageError ||
+      (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    )
       console.error(USAGE);
     process.exit(2);
   },

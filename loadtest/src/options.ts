@@ -68,7 +68,7 @@ export const USAGE = `usage: pnpm loadtest [--scenario ${SCENARIOS.join('|')}] [
   --duration     seconds: the rush window (rush, default 30) or the arrival window (others)
   --seed         seeds every choice the virtual users make (default 1)
   --watchers     rush: users connected and watching before the instant (default 1000)
-  --peak         rush: hold attempts per second at the peak (default 400; mix 15)
+  --peak         rush: hold attempts per second at the peak (default 400; mix 5)
   --vus          other scenarios: virtual users (buyers 150, snipers 120, kiosks 60, watchers 300, mix 40)
   --ack-timeout  ms an ack may take before it counts as lost (default 10000)
 Environment: DATABASE_URL (else embedded PostgreSQL on LOADTEST_PG_PORT, default 54369, data in
@@ -80,7 +80,8 @@ export class UsageError extends Error {}
 const int = (name: string, raw: string | undefined, fallback: number, min = 1) => {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, not ${raw}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer >= ${min}, not ${raw}`);
   return n;
 };
 
@@ -102,7 +103,9 @@ export function parseOptions(argv: string[], env = process.env): LoadtestOptions
   if (values.help) return 'help';
   const scenario = values.scenario as Scenario;
   if (!SCENARIOS.includes(scenario))
-    throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, not ${values.scenario}`);
+    throw new UsageError(
+      `--scenario must be one of ${SCENARIOS.join(', ')}, not ${values.scenario}`,
+    );
   const d = DEFAULTS[scenario];
   const pgPort = int('LOADTEST_PG_PORT', env.LOADTEST_PG_PORT, 54369, 1024);
   const nodes = int('nodes', values.nodes, 2);
@@ -113,7 +116,7 @@ export function parseOptions(argv: string[], env = process.env): LoadtestOptions
     durationS: int('duration', values.duration, d.durationS),
     seed: int('seed', values.seed, 1, 0),
     watchers: int('watchers', values.watchers, 1000),
-    peak: int('peak', values.peak, scenario === 'mix' ? 15 : 400),
+    peak: int('peak', values.peak, scenario === 'mix' ? 5 : 400),
     vus: int('vus', values.vus, d.vus),
     ackTimeoutMs: int('ack-timeout', values['ack-timeout'], 10_000, 100),
     pgPort,
@@ -181,15 +184,4 @@ export function shapeOf(o: LoadtestOptions): Shape {
     rampMs,
     loadEndMs: Math.max(arriveMs + tail, rushAtMs + rushMs),
   };
-}
-
-/**
- * Per-user limits that let every user click at the schedule's pace (with room to spare), so a
- * fair run measures the engine, not the guard against abuse; RATE_LIMITED is still counted.
- */
-export function rateLimitsFor(o: LoadtestOptions, shape: Shape): string {
-  if (shape.rushMs === 0) return '';
-  const perUserPerMinute = (60 * o.peak) / Math.max(1, shape.rushUsers);
-  const hold = Math.ceil(3 * perUserPerMinute);
-  return hold > 120 ? `hold:create=${hold}` : '';
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { compareMaps, winners, type Truth } from './outcome.ts';
 import type { JournalRecord } from './plan.ts';
 
-const hold = (bookingId: number, seatIds: number[], fromSeq: number, toSeq: number, ackAt: number): JournalRecord => ({
+const hold = (
+  bookingId: number,
+  seatIds: number[],
+  fromSeq: number,
+  toSeq: number,
+  ackAt: number,
+): JournalRecord => ({
   t: 'hold',
   vu: bookingId,
   persona: 'snipers',
@@ -37,7 +43,13 @@ describe('winners per seat and segment', () => {
   });
 
   it('counts contenders and winners per contested seat and segment', () => {
-    const contend = (outcome: string): JournalRecord => ({ t: 'contend', seatId: 5, from: 'A', to: 'C', outcome });
+    const contend = (outcome: string): JournalRecord => ({
+      t: 'contend',
+      seatId: 5,
+      from: 'A',
+      to: 'C',
+      outcome,
+    });
     const r = winners([contend('WON'), contend('SEAT_TAKEN'), contend('SEAT_TAKEN')]);
     expect(r.contested).toEqual([{ seatId: 5, from: 'A', to: 'C', contenders: 3, winners: 1 }]);
   });
@@ -45,7 +57,10 @@ describe('winners per seat and segment', () => {
 
 describe('live truth', () => {
   const truth = (states: Record<number, [string, number]>): Truth => ({
-    get: () => new Map(Object.entries(states).map(([id, [state, version]]) => [Number(id), { state, version }])),
+    get: () =>
+      new Map(
+        Object.entries(states).map(([id, [state, version]]) => [Number(id), { state, version }]),
+      ),
   });
   const map = (seats: [number, number, string][]): JournalRecord => ({
     t: 'map',
@@ -61,13 +76,30 @@ describe('live truth', () => {
   });
 
   it("reads a viewer's own seats as held or booked", () => {
-    const r = compareMaps([map([[1, 2, 'yours'], [2, 3, 'yours'], [3, 0, 'free']])], truth({ 1: ['held', 2], 2: ['booked', 3], 3: ['free', 0] }));
+    const r = compareMaps(
+      [
+        map([
+          [1, 2, 'yours'],
+          [2, 3, 'yours'],
+          [3, 0, 'free'],
+        ]),
+      ],
+      truth({ 1: ['held', 2], 2: ['booked', 3], 3: ['free', 0] }),
+    );
     expect(r.staleSeats).toBe(0);
     expect(r.seats).toBe(3);
   });
 
   it('finds a seat whose change never reached the map', () => {
-    const r = compareMaps([map([[1, 1, 'held'], [2, 0, 'free']])], truth({ 1: ['booked', 2], 2: ['free', 0] }));
+    const r = compareMaps(
+      [
+        map([
+          [1, 1, 'held'],
+          [2, 0, 'free'],
+        ]),
+      ],
+      truth({ 1: ['booked', 2], 2: ['free', 0] }),
+    );
     expect(r.staleSeats).toBe(1);
     expect(r.staleMaps).toBe(1);
     expect(r.examples[0]).toContain('shows held v1, is booked v2');

@@ -82,7 +82,13 @@ export function winners(records: JournalRecord[]): WinnerReport {
   const contested = new Map<string, WinnerReport['contested'][number]>();
   for (const c of only(records, 'contend')) {
     const key = `${c.seatId}:${c.from}:${c.to}`;
-    const row = contested.get(key) ?? { seatId: c.seatId, from: c.from, to: c.to, contenders: 0, winners: 0 };
+    const row = contested.get(key) ?? {
+      seatId: c.seatId,
+      from: c.from,
+      to: c.to,
+      contenders: 0,
+      winners: 0,
+    };
     row.contenders += 1;
     if (c.outcome === 'WON') row.winners += 1;
     contested.set(key, row);
@@ -90,13 +96,19 @@ export function winners(records: JournalRecord[]): WinnerReport {
   return {
     maxWinners,
     doubles,
-    contested: [...contested.values()].sort((a, b) => a.seatId - b.seatId || a.from.localeCompare(b.from)),
+    contested: [...contested.values()].sort(
+      (a, b) => a.seatId - b.seatId || a.from.localeCompare(b.from),
+    ),
   };
 }
 
 export interface Truth {
   /** Per "runId:from:to", seat -> state and version of a fresh anonymous snapshot. */
-  get(runId: number, from: string, to: string): Map<number, { state: string; version: number }> | undefined;
+  get(
+    runId: number,
+    from: string,
+    to: string,
+  ): Map<number, { state: string; version: number }> | undefined;
 }
 
 export interface TruthReport {

@@ -36,12 +36,18 @@ export function holdFigures(d: Pick<ReportData, 'options' | 'shape' | 'rates'>) 
   const rush = shape.rushMs > 0 && options.scenario === 'rush';
   // The rush is measured on its plateau (after the ramp); the others over the whole load.
   const fromS = rush ? Math.ceil((shape.rushAtMs + shape.rampMs) / 1000) : 0;
-  const toS = rush ? Math.floor((shape.rushAtMs + shape.rushMs) / 1000) : Math.ceil(shape.loadEndMs / 1000);
+  const toS = rush
+    ? Math.floor((shape.rushAtMs + shape.rushMs) / 1000)
+    : Math.ceil(shape.loadEndMs / 1000);
   const seconds = Math.max(1, toS - fromS);
   const sent = within(rates.sent, fromS, toS) / seconds;
   const answered = within(rates.answered, fromS, toS) / seconds;
   const total = within(rates.answered, 0, rates.answered.length);
-  const afterLoad = within(rates.answered, Math.ceil(shape.loadEndMs / 1000), rates.answered.length);
+  const afterLoad = within(
+    rates.answered,
+    Math.ceil(shape.loadEndMs / 1000),
+    rates.answered.length,
+  );
   return {
     window: rush ? `the rush plateau, t0+${fromS}..${toS} s` : `the whole load, t0+0..${toS} s`,
     offered: rush ? options.peak : sent,
@@ -52,6 +58,15 @@ export function holdFigures(d: Pick<ReportData, 'options' | 'shape' | 'rates'>) 
     afterLoad,
     lastAnswerS: rates.answered.length,
   };
+}
+
+/** Answers neither expected under load nor failing the run (a VALIDATION is the load test's bug). */
+export function unexpectedCodes(f: ArtilleryFigures): string[] {
+  const known = new Set<string>([...EXPECTED_CODES, 'CONTRACT', 'INTERNAL', 'LOST_ACK']);
+  const out: string[] = [];
+  for (const [command, codes] of f.codes)
+    for (const [code, n] of codes) if (!known.has(code)) out.push(`${command} ${code} x${n}`);
+  return out;
 }
 
 /** The LOADTEST line's figures (snake_case keys for machines). */
@@ -90,10 +105,14 @@ export function summarize(d: ReportData, failures: string[], reportDir: string) 
     internal: codeTotal(d.figures, 'INTERNAL'),
     lost_acks: codeTotal(d.figures, 'LOST_ACK'),
     vusers_failed: d.figures.counters['vusers.failed'] ?? 0,
+    unexpected_codes: unexpectedCodes(d.figures).length,
     gen_cpu_percent: round(gen?.cpuPercent, 0),
     gen_rss_mb: round(gen?.peakRssMb, 0),
     rush_unsent: d.figures.counters['berth.rush.unsent'] ?? 0,
-    nodes_cpu_percent: round(nodes.reduce((s, n) => s + n.cpuPercent, 0), 0),
+    nodes_cpu_percent: round(
+      nodes.reduce((s, n) => s + n.cpuPercent, 0),
+      0,
+    ),
     machine_cpu_percent: round(d.usage.machinePercent, 0),
     failures: failures.length,
     report: path.relative(repoRoot, reportDir),
@@ -107,7 +126,11 @@ function round(x: number | undefined, digits: number): number | null {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 const pct = (s: Summary | undefined) =>
@@ -125,6 +148,7 @@ export function writeReport(dir: string, d: ReportData, failures: string[]): str
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, s]) => [name.replace(/^berth\./, ''), ...pct(s)]);
   const fan = d.figures.summaries[metric.fanout];
+  const unexpected = unexpectedCodes(d.figures);
   const md = `# Berth load test: ${o.scenario}
 
 ${failures.length === 0 ? '**PASS**: no contract breach, internal error, lost ack, double winner, stale seat, verifier finding or lost confirmation.' : `**FAIL** (${failures.length}):\n\n${failures.map((x) => `- ${x}`).join('\n')}`}
@@ -135,7 +159,9 @@ Seed ${o.seed}; ${o.nodes} node(s) behind a round-robin TCP balancer; ${d.shape.
 ${d.shape.rushMs > 0 ? `rush at t0+${d.shape.rushAtMs / 1000} s: ramp ${d.shape.rampMs / 1000} s to ${o.peak} holds/s for ${d.shape.rushMs / 1000} s over ${d.shape.rushUsers} users; ` : ''}load ends at t0+${d.shape.loadEndMs / 1000} s (t0: the first virtual user's start).
 Ack timeout ${o.ackTimeoutMs} ms. Artillery ran at nice ${o.nice} and exited with ${d.artilleryExit ?? 'a signal'}.
 
-Settings given to the nodes: ${Object.entries(d.settings).map(([k, v]) => `\`${k}=${v}\``).join(', ')}.
+Settings given to the nodes: ${Object.entries(d.settings)
+    .map(([k, v]) => `\`${k}=${v}\``)
+    .join(', ')}.
 
 ## Holds
 
@@ -148,7 +174,7 @@ Measured over ${h.window}.
 | achieved: answered holds/s (any answer) | ${f1(h.answered)} |
 | holds that got their seats (whole run) | ${h.ok} of ${h.total} answered |
 | answered after the load window ended | ${h.afterLoad} (last answer in second ${h.lastAnswerS} after t0) |
-| rush attempts with no user left to send them (every rush user had a seat) | ${d.figures.counters['berth.rush.unsent'] ?? 0} |
+| rush attempts no user could take (each had a seat, was waiting for an answer or had clicked within the second) | ${d.figures.counters['berth.rush.unsent'] ?? 0} |
 | rush users who joined after the instant | ${d.figures.counters['berth.rush.late'] ?? 0} |
 | disconnects (by the server or the network) / reconnects | ${d.figures.counters['berth.disconnects'] ?? 0} / ${d.figures.counters['berth.reconnects'] ?? 0} |
 | drained (every command answered, outbox empty) | ${d.drain.ok ? `${f1(d.drain.ms / 1000)} s after the load ended` : `not within ${f0(d.drain.ms / 1000)} s`} |
@@ -169,14 +195,30 @@ ${table(['deliveries', 'p50', 'p95', 'p99', 'max'], [pct(fan)])}
 Expected under load: ${EXPECTED_CODES.join(', ')}. CONTRACT (an answer or push not matching the
 zod schema), INTERNAL and LOST_ACK (no ack within the timeout) fail the run.
 
-${table(['command', ...codes], commands.map((c) => [c, ...codes.map((k) => String(d.figures.codes.get(c)!.get(k) ?? ''))]))}
+${table(
+  ['command', ...codes],
+  commands.map((c) => [c, ...codes.map((k) => String(d.figures.codes.get(c)!.get(k) ?? ''))]),
+)}
 
+${unexpected.length > 0 ? `Neither expected nor failing the run, worth a look: ${unexpected.join(', ')}.\n` : ''}
 ${d.problems.length > 0 ? `Examples:\n\n${d.problems.map((p) => `- ${p}`).join('\n')}\n` : ''}
 ## Winners per contested seat and segment
 
 Most bookings holding one leg of one seat at one time, over every acknowledged hold: **${d.winners.maxWinners}**${d.winners.doubles.length > 0 ? `\n\n${d.winners.doubles.map((x) => `- ${x}`).join('\n')}` : ''}.
 
-${d.winners.contested.length > 0 ? table(['seat', 'segment', 'contenders', 'winners'], d.winners.contested.map((c) => [d.seatLabels.get(c.seatId) ?? String(c.seatId), `${c.from}-${c.to}`, String(c.contenders), String(c.winners)])) : 'No sniper contested a seat in this run.'}
+${
+  d.winners.contested.length > 0
+    ? table(
+        ['seat', 'segment', 'contenders', 'winners'],
+        d.winners.contested.map((c) => [
+          d.seatLabels.get(c.seatId) ?? String(c.seatId),
+          `${c.from}-${c.to}`,
+          String(c.contenders),
+          String(c.winners),
+        ]),
+      )
+    : 'No sniper contested a seat in this run.'
+}
 
 ## Live truth
 
@@ -195,7 +237,10 @@ ${d.truth.examples.length > 0 ? `\n${d.truth.examples.map((x) => `- ${x}`).join(
 ## Confirmations
 
 ${d.confirmations.confirmed} payments acknowledged \`confirmed\`: ${d.confirmations.stillConfirmed} confirmed in the database, ${d.confirmations.cancelledWithRefund} cancelled by their user with a refund, **${d.confirmations.lost.length} lost**.
-${d.confirmations.lost.slice(0, 10).map((x) => `- ${x}`).join('\n')}
+${d.confirmations.lost
+  .slice(0, 10)
+  .map((x) => `- ${x}`)
+  .join('\n')}
 
 ## The integrity checker (\`pnpm verify\`)
 

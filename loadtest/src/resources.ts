@@ -68,6 +68,10 @@ export class ResourceSampler {
       peakRssMb:
         Math.max(0, ...inside.map((s) => s.rssKb[i]!).filter((x) => Number.isFinite(x))) / 1024,
     }));
-    return { processes, machinePercent: (100 * (b.machineMs - a.machineMs)) / wall, seconds: wall / 1000 };
+    return {
+      processes,
+      machinePercent: (100 * (b.machineMs - a.machineMs)) / wall,
+      seconds: wall / 1000,
+    };
   }
 }

@@ -13,7 +13,7 @@ import { codeTotal, readArtilleryReport, type ArtilleryFigures } from './artille
 import { startBalancer } from './balancer.ts';
 import { checkConfirmations, freshSnapshots, runVerify } from './checks.ts';
 import { buildPlan, createUsers, loadRuns, writePayload } from './fixture.ts';
-import { rateLimitsFor, shapeOf, type LoadtestOptions } from './options.ts';
+import { shapeOf, type LoadtestOptions } from './options.ts';
 import { compareMaps, only, readJournals, sumRates, winners } from './outcome.ts';
 import { writeReport, summarize, type ReportData } from './report.ts';
 import { ResourceSampler, type Watched } from './resources.ts';
@@ -46,25 +46,31 @@ const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-'
  * the database, and the integrity checker. Writes the report folder; never throws for a
  * finding, only when the run itself could not happen.
  */
-export async function runLoadtest(o: LoadtestOptions, abort = new AbortController().signal): Promise<LoadtestResult> {
+export async function runLoadtest(
+  o: LoadtestOptions,
+  abort = new AbortController().signal,
+): Promise<LoadtestResult> {
   const print = o.print ?? ((line: string) => console.log(line));
   const startedAt = new Date();
   const shape = shapeOf(o);
   const dir = path.join(o.reportsDir, `${stamp(startedAt)}-${o.scenario}-${process.pid}`);
   fs.mkdirSync(dir, { recursive: true });
-  const log = pino({ name: 'loadtest', level: 'warn' }, pino.destination({ dest: path.join(dir, 'nodes.log'), sync: true }));
+  const log = pino(
+    { name: 'loadtest', level: 'warn' },
+    pino.destination({ dest: path.join(dir, 'nodes.log'), sync: true }),
+  );
   const cleanup = new Cleanup();
   try {
     // A fresh embedded database per run: every figure is of this run alone.
     if (!o.databaseUrl) fs.rmSync(o.dataDir, { recursive: true, force: true });
     const jwtSecret = randomBytes(32).toString('base64url');
-    const rateLimits = rateLimitsFor(o, shape);
     const settings: Record<string, string> = {
       // No hold lapses during a run: an expiry would change seats no user asked to change.
       HOLD_SECONDS: '1800',
       // Some payments are declined, as the buyers' story needs.
       GATEWAY_FAILURE_RATE: '0.2',
-      ...(rateLimits ? { RATE_LIMITS: rateLimits } : {}),
+      // RATE_LIMITS stays at its defaults: a rush user clicks at most once a second (60 a
+      // minute, under hold:create's 120), a buyer or sniper a few times in all.
     };
     const config = loadConfig({
       ...process.env,
@@ -75,7 +81,9 @@ export async function runLoadtest(o: LoadtestOptions, abort = new AbortControlle
       BERTH_DEMO: 'false',
       LOG_LEVEL: 'warn',
     });
-    print(`[loadtest] ${o.scenario}: starting PostgreSQL, Redis and ${o.nodes} node(s); report in ${dir}`);
+    print(
+      `[loadtest] ${o.scenario}: starting PostgreSQL, Redis and ${o.nodes} node(s); report in ${dir}`,
+    );
     const nodesLog = fs.openSync(path.join(dir, 'nodes.log'), 'a');
     cleanup.add(() => Promise.resolve(fs.closeSync(nodesLog)));
     const ports = new Set<number>();
@@ -154,7 +162,10 @@ export async function runLoadtest(o: LoadtestOptions, abort = new AbortControlle
 
     const figures = readFigures(path.join(dir, 'artillery.json'));
     const journals = readJournals(dir);
-    const truth = compareMaps(journals.records, await freshSnapshots(stack.nodes[0]!.url, journals.records));
+    const truth = compareMaps(
+      journals.records,
+      await freshSnapshots(stack.nodes[0]!.url, journals.records),
+    );
     const win = winners(journals.records);
     const confirmations = await checkConfirmations(pool, journals.records);
     const connectionsPerNode = await balancer.perNode();
@@ -162,7 +173,11 @@ export async function runLoadtest(o: LoadtestOptions, abort = new AbortControlle
     const t0 = run.t0 ?? startedAt.getTime();
     const window =
       o.scenario === 'rush'
-        ? { from: t0 + shape.rushAtMs, to: t0 + shape.rushAtMs + shape.rushMs, what: 'the rush window' }
+        ? {
+            from: t0 + shape.rushAtMs,
+            to: t0 + shape.rushAtMs + shape.rushMs,
+            what: 'the rush window',
+          }
         : { from: t0, to: t0 + shape.loadEndMs, what: 'the load window' };
     const usage = { ...sampler.usage(window.from, window.to), window: window.what };
     // The checker reads a database nobody writes to any more.
@@ -173,7 +188,11 @@ export async function runLoadtest(o: LoadtestOptions, abort = new AbortControlle
       options: o,
       shape,
       startedAt,
-      settings: { ...settings, RATE_LIMITS: rateLimits || '(defaults: hold:create 120, booking:pay 60, run:watch 600 per user and minute)' },
+      settings: {
+        ...settings,
+        RATE_LIMITS:
+          '(defaults: hold:create 120, booking:pay 60, run:watch 600 per user and minute)',
+      },
       rates: sumRates(journals.rates),
       figures,
       truth,
@@ -213,18 +232,23 @@ function failuresOf(d: ReportData, killed: string | undefined): string[] {
   const n = (code: string) => codeTotal(d.figures, code);
   if (killed) out.push(`Artillery was stopped: ${killed}`);
   if (Object.keys(d.figures.counters).length === 0) out.push('Artillery wrote no report');
-  if (n('CONTRACT') > 0) out.push(`${n('CONTRACT')} answers or pushes broke the contract (CONTRACT)`);
+  if (n('CONTRACT') > 0)
+    out.push(`${n('CONTRACT')} answers or pushes broke the contract (CONTRACT)`);
   if (n('INTERNAL') > 0) out.push(`${n('INTERNAL')} INTERNAL answers`);
-  if (n('LOST_ACK') > 0) out.push(`${n('LOST_ACK')} acks lost (past the ${d.options.ackTimeoutMs} ms timeout)`);
+  if (n('LOST_ACK') > 0)
+    out.push(`${n('LOST_ACK')} acks lost (past the ${d.options.ackTimeoutMs} ms timeout)`);
   const processor = d.figures.counters['berth.processor_errors'] ?? 0;
   if (processor > 0) out.push(`${processor} processor errors (the load test's own bug)`);
   const failedVus = d.figures.counters['vusers.failed'] ?? 0;
   if (failedVus > 0) out.push(`${failedVus} virtual users failed to run (see artillery.log)`);
-  if (d.winners.maxWinners > 1) out.push(`${d.winners.maxWinners} winners held one seat and segment at once`);
-  if (d.truth.staleSeats > 0) out.push(`${d.truth.staleSeats} stale seats in ${d.truth.staleMaps} maps`);
+  if (d.winners.maxWinners > 1)
+    out.push(`${d.winners.maxWinners} winners held one seat and segment at once`);
+  if (d.truth.staleSeats > 0)
+    out.push(`${d.truth.staleSeats} stale seats in ${d.truth.staleMaps} maps`);
   if (!d.drain.ok) out.push('commands or the outbox did not drain after the load');
   if (!d.verify.ok) out.push(`the integrity checker found violations (exit ${d.verify.exitCode})`);
-  if (d.confirmations.lost.length > 0) out.push(`${d.confirmations.lost.length} confirmations lost`);
+  if (d.confirmations.lost.length > 0)
+    out.push(`${d.confirmations.lost.length} confirmations lost`);
   return out;
 }
 

@@ -74,7 +74,10 @@ export async function supervise(args: {
       if (quietPolls >= 2 || timedOut) {
         drainedAt = now;
         out.drain = { ms: now - loadEnd, ok: !timedOut };
-        fs.writeFileSync(path.join(plan.dir, SIGNALS.drained), JSON.stringify({ at: now, timedOut }));
+        fs.writeFileSync(
+          path.join(plan.dir, SIGNALS.drained),
+          JSON.stringify({ at: now, timedOut }),
+        );
         print(
           timedOut
             ? `[loadtest] not drained ${DRAIN_TIMEOUT_MS / 1000} s after the load: ${counts.received - counts.answered} commands unanswered, ${backlog} outbox rows unpublished`
@@ -101,7 +104,13 @@ function readT0(dir: string): number | undefined {
 }
 
 async function progress(
-  args: { plan: Plan; nodeUrls: string[]; pool: pg.Pool; sampler: ResourceSampler; print: (line: string) => void },
+  args: {
+    plan: Plan;
+    nodeUrls: string[];
+    pool: pg.Pool;
+    sampler: ResourceSampler;
+    print: (line: string) => void;
+  },
   t0: number,
   now: number,
   last: { at: number; holds: number },

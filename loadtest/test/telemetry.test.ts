@@ -23,6 +23,8 @@ describe("Artillery's telemetry", () => {
 
   it('is switched off in the lockfile as well: pnpm overrides posthog-node with the link', () => {
     const lock = fs.readFileSync(path.join(repoRoot, 'pnpm-lock.yaml'), 'utf8');
-    expect(lock).toMatch(/overrides:\n(\s+.*\n)*?\s+posthog-node: link:\.\/loadtest\/vendor\/posthog-noop/);
+    expect(lock).toMatch(
+      /overrides:\n(\s+.*\n)*?\s+posthog-node: link:\.\/loadtest\/vendor\/posthog-noop/,
+    );
   });
 });
