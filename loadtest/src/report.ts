@@ -48,8 +48,13 @@ export function holdFigures(d: Pick<ReportData, 'options' | 'shape' | 'rates'>) 
     Math.ceil(shape.loadEndMs / 1000),
     rates.answered.length,
   );
+  const peak = Math.max(
+    0,
+    ...rates.answered.slice(rush ? Math.floor(shape.rushAtMs / 1000) : 0, toS),
+  );
   return {
     window: rush ? `the rush plateau, t0+${fromS}..${toS} s` : `the whole load, t0+0..${toS} s`,
+    peak,
     offered: rush ? options.peak : sent,
     sent,
     answered,
@@ -85,6 +90,7 @@ export function summarize(d: ReportData, failures: string[], reportDir: string) 
     offered_holds_per_s: round(h.offered, 1),
     sent_holds_per_s: round(h.sent, 1),
     holds_per_s: round(h.answered, 1),
+    holds_peak_per_s: h.peak,
     holds_ok: h.ok,
     holds_answered_after_load: h.afterLoad,
     ack_p50_ms: round(hold?.p50, 1),
@@ -172,6 +178,7 @@ Measured over ${h.window}.
 | offered (scheduled) holds/s | ${f1(h.offered)} |
 | sent holds/s | ${f1(h.sent)} |
 | achieved: answered holds/s (any answer) | ${f1(h.answered)} |
+| best second: holds answered | ${h.peak} |
 | holds that got their seats (whole run) | ${h.ok} of ${h.total} answered |
 | answered after the load window ended | ${h.afterLoad} (last answer in second ${h.lastAnswerS} after t0) |
 | rush attempts no user could take (each had a seat, was waiting for an answer or had clicked within the second) | ${d.figures.counters['berth.rush.unsent'] ?? 0} |
