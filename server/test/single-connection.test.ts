@@ -27,7 +27,7 @@ describe('every command on a pool of one connection', () => {
     db = await createTestDb();
     engine = await db.engine({ config: { DB_POOL_MAX: 1 } });
     run = await createTestRun(db.pool, { seatsPerClass: 4 });
-    [user] = await createUsers(db.pool, 1);
+    user = (await createUsers(db.pool, 1))[0]!;
     await engine.setGatewaySettings(
       { userId: null, role: 'admin' },
       { failureRate: 0, latencyMs: 5, timeoutMs: 2000 },
@@ -37,19 +37,19 @@ describe('every command on a pool of one connection', () => {
 
   it('holds, pays, cancels and releases', async () => {
     const seats = run.seats.SL!;
-    const held = await within('hold', engine.hold(user!, holdInput(run, [seats[0]!])));
+    const held = await within('hold', engine.hold(user, holdInput(run, [seats[0]!])));
     const paid = await within(
       'pay',
-      engine.pay(user!, { bookingId: held.id, idempotencyKey: key('pay') }),
+      engine.pay(user, { bookingId: held.id, idempotencyKey: key('pay') }),
     );
     expect(paid.status).toBe('confirmed');
     const cancelled = await within(
       'cancel',
-      engine.cancel(user!, { bookingId: held.id, idempotencyKey: key('cancel') }),
+      engine.cancel(user, { bookingId: held.id, idempotencyKey: key('cancel') }),
     );
     expect(cancelled.status).toBe('cancelled');
-    const again = await within('hold', engine.hold(user!, holdInput(run, [seats[1]!])));
-    const released = await within('release', engine.release(user!, { bookingId: again.id }));
+    const again = await within('hold', engine.hold(user, holdInput(run, [seats[1]!])));
+    const released = await within('release', engine.release(user, { bookingId: again.id }));
     expect(released.status).toBe('released');
   });
 });
