@@ -14,6 +14,9 @@ export default tseslint.config(
       '**/svelte.config.js',
       // Plain Node scripts outside any tsconfig (pnpm start's build check).
       'web/scripts/**',
+      // The no-op stand-in for Artillery's telemetry client: plain CommonJS, no tsconfig.
+      'loadtest/vendor/**',
+      'loadtest/reports/**',
     ],
   },
   js.configs.recommended,

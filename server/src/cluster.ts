@@ -1,9 +1,6 @@
-import { demoEnabled, loadConfig } from './config/env.ts';
+import { loadConfig } from './config/env.ts';
 import { createLogger } from './common/logger.ts';
-import { openDatabase } from './db/database.ts';
-import { seedDatabase } from './db/seeders/seed.ts';
-import { startLocalRedis, type LocalRedis } from './cluster/local-redis.ts';
-import { spawnNode, type NodeProcess } from './cluster/spawn-node.ts';
+import { startStack } from './cluster/stack.ts';
 
 /**
  * `pnpm cluster [N]`: PostgreSQL (embedded unless DATABASE_URL), Redis (REDIS_URL, or a local
@@ -17,48 +14,26 @@ async function main() {
   if (!Number.isInteger(count) || count < 1 || count > 16)
     throw new Error('node count must be 1 to 16');
 
-  const db = await openDatabase(config, log);
-  const demo = demoEnabled(config);
-  const summary = await seedDatabase(db.orm.em.fork(), { demo });
-  await db.orm.em.getConnection().execute('analyze');
-  log.info(summary, 'catalog seeded');
-
-  let redis: LocalRedis | undefined;
-  let redisUrl = config.REDIS_URL;
-  if (!redisUrl) {
-    redis = await startLocalRedis(config.PORT + 1000);
-    redisUrl = redis.url;
-  }
-  const nodes: NodeProcess[] = [];
+  const stack = await startStack({
+    config,
+    nodes: count,
+    log,
+    onNodeLine: (name, line) => process.stdout.write(`[${name}] ${line}\n`),
+  });
   const shutdown = async () => {
-    await Promise.all(nodes.map((n) => n.stop()));
-    await redis?.stop();
-    await db.close();
+    await stack.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+  for (const node of stack.nodes)
+    void node.exited.then((code) => console.log(`${node.name} exited (${code ?? 'signal'})`));
 
-  for (let i = 0; i < count; i++) {
-    const name = `node-${i + 1}`;
-    const node = await spawnNode({
-      name,
-      port: config.PORT + i,
-      env: {
-        DATABASE_URL: db.url,
-        REDIS_URL: redisUrl,
-        SEED_ON_START: 'false',
-        BERTH_DEMO: String(demo),
-      },
-      log: (line) => process.stdout.write(`[${name}] ${line}\n`),
-    });
-    nodes.push(node);
-    void node.exited.then((code) => console.log(`${name} exited (${code ?? 'signal'})`));
-  }
   console.log(
-    `\nBerth cluster: ${count} node(s), Redis ${redisUrl}${redis ? ' (local)' : ''}, ${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
+    `\nBerth cluster: ${count} node(s), Redis ${stack.redisUrl}${stack.localRedis ? ' (local)' : ''}, ${stack.db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
   );
-  for (const node of nodes) console.log(`  ${node.name}  ${node.url}  (pid ${node.child.pid})`);
+  for (const node of stack.nodes)
+    console.log(`  ${node.name}  ${node.url}  (pid ${node.child.pid})`);
   console.log('Ctrl-C stops them all.');
 }
 

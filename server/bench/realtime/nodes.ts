@@ -1,6 +1,6 @@
 import { freePort, startLocalRedis } from '../../src/cluster/local-redis.ts';
 import { spawnNode, type NodeProcess } from '../../src/cluster/spawn-node.ts';
-import { readCpuMs, readRssKb } from './proc.ts';
+import { readCpuMs, readRssKb } from '../../src/cluster/proc.ts';
 
 export type TransportSide = 'auto' | 'node';
 

@@ -1,6 +1,6 @@
 import { percentile } from '../stats.ts';
 import type { Cluster } from './nodes.ts';
-import { readMachineBusyMs } from './proc.ts';
+import { readMachineBusyMs } from '../../src/cluster/proc.ts';
 import { committedAtOf, type HoldPlan } from './protocol.ts';
 import type { ClientPool, MergedReceipt } from './workers.ts';
 

@@ -10,7 +10,7 @@ import type {
   WorkerReply,
   WorkerRequest,
 } from './protocol.ts';
-import { readCpuMs } from './proc.ts';
+import { readCpuMs } from '../../src/cluster/proc.ts';
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'client-worker.ts');
 

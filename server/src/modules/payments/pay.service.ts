@@ -35,6 +35,10 @@ export async function payBooking(
 ) {
   const req = parse(payRequestSchema, input);
   const hash = requestHash('pay', req);
+  // Read before the transaction: the gateway reads on a connection of its own, and asking the
+  // pool for one while the transaction holds another stalls a node once every connection is
+  // held by a pay waiting for a second (the load test's rush found it).
+  const settings = await ctx.gateway.settings();
 
   const started = await ctx.tx(async (em) => {
     const claim = await claimKey<{ bookingId: number }>(
@@ -54,7 +58,6 @@ export async function payBooking(
       await completeKey(em, actor.userId, req.idempotencyKey, outcome);
       return { kind: 'replay' as const, outcome };
     }
-    const settings = await ctx.gateway.settings();
     const [payment] = await query<{ id: string }>(
       em,
       `insert into payments (booking_id, user_id, idempotency_key, amount_paise, status)

@@ -1,0 +1,269 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ackSchema, seatMapSchema } from '@berth/shared';
+import pg from 'pg';
+import pino from 'pino';
+import { freePort } from '@berth/server/src/cluster/local-redis.ts';
+import { parentOf } from '@berth/server/src/cluster/proc.ts';
+import { startStack } from '@berth/server/src/cluster/stack.ts';
+import { loadConfig } from '@berth/server/src/config/env.ts';
+import { bundleProcessor, runArtillery, writeScript } from './artillery.ts';
+import { codeTotal, readArtilleryReport, type ArtilleryFigures } from './artillery-report.ts';
+import { startBalancer } from './balancer.ts';
+import { checkConfirmations, freshSnapshots, runVerify } from './checks.ts';
+import { buildPlan, createUsers, loadRuns, writePayload } from './fixture.ts';
+import { shapeOf, type LoadtestOptions } from './options.ts';
+import { compareMaps, only, readJournals, sumRates, winners } from './outcome.ts';
+import { writeReport, summarize, type ReportData } from './report.ts';
+import { ResourceSampler, type Watched } from './resources.ts';
+import { supervise } from './supervise.ts';
+
+export interface LoadtestResult {
+  ok: boolean;
+  failures: string[];
+  summary: ReturnType<typeof summarize>;
+  reportDir: string;
+}
+
+/** Undo steps, last first, run whatever happened. */
+class Cleanup {
+  private readonly steps: (() => Promise<void>)[] = [];
+  add(step: () => Promise<void>) {
+    this.steps.push(step);
+  }
+  async run() {
+    while (this.steps.length > 0) await this.steps.pop()!().catch(() => undefined);
+  }
+}
+
+const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
+/**
+ * One load test: the stack (PostgreSQL, Redis, N nodes), users and tokens, the balancer, one
+ * Artillery run of the scenario's personas, then the verdicts: contract and errors from
+ * Artillery's counters, winners and live truth from the users' journals, confirmations against
+ * the database, and the integrity checker. Writes the report folder; never throws for a
+ * finding, only when the run itself could not happen.
+ */
+export async function runLoadtest(
+  o: LoadtestOptions,
+  abort = new AbortController().signal,
+): Promise<LoadtestResult> {
+  const print = o.print ?? ((line: string) => console.log(line));
+  const startedAt = new Date();
+  const shape = shapeOf(o);
+  const dir = path.join(o.reportsDir, `${stamp(startedAt)}-${o.scenario}-${process.pid}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const log = pino(
+    { name: 'loadtest', level: 'warn' },
+    pino.destination({ dest: path.join(dir, 'nodes.log'), sync: true }),
+  );
+  const cleanup = new Cleanup();
+  try {
+    // A fresh embedded database per run: every figure is of this run alone.
+    if (!o.databaseUrl) fs.rmSync(o.dataDir, { recursive: true, force: true });
+    const jwtSecret = randomBytes(32).toString('base64url');
+    const settings: Record<string, string> = {
+      // No hold lapses during a run: an expiry would change seats no user asked to change.
+      HOLD_SECONDS: '1800',
+      // Some payments are declined, as the buyers' story needs.
+      GATEWAY_FAILURE_RATE: '0.2',
+      // RATE_LIMITS stays at its defaults: a rush user clicks at most once a second (60 a
+      // minute, under hold:create's 120), a buyer or sniper a few times in all.
+    };
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: o.databaseUrl ?? '',
+      REDIS_URL: o.redisUrl ?? '',
+      BERTH_DATA_DIR: o.dataDir,
+      EMBEDDED_PG_PORT: String(o.pgPort),
+      BERTH_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+    });
+    print(
+      `[loadtest] ${o.scenario}: starting PostgreSQL, Redis and ${o.nodes} node(s); report in ${dir}`,
+    );
+    const nodesLog = fs.openSync(path.join(dir, 'nodes.log'), 'a');
+    cleanup.add(() => Promise.resolve(fs.closeSync(nodesLog)));
+    const ports = new Set<number>();
+    while (ports.size < o.nodes) ports.add(await freePort());
+    const stack = await startStack({
+      config,
+      nodes: o.nodes,
+      ports: [...ports],
+      redisPort: o.redisPort,
+      nodeEnv: { ...settings, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn' },
+      onNodeLine: (name, line) => {
+        try {
+          fs.writeSync(nodesLog, `[${name}] ${line}\n`);
+        } catch {
+          // the log is closed: the run is over
+        }
+      },
+      log,
+    });
+    cleanup.add(() => stack.stop());
+    const pool = new pg.Pool({ connectionString: stack.db.url, max: 3 });
+    cleanup.add(() => pool.end());
+
+    const runs = await loadRuns(pool);
+    const users = await createUsers(pool, {
+      count: shape.totalVus + 10,
+      tag: `${o.seed}-${process.pid}-${Date.now()}`,
+      jwtSecret,
+      ttlSeconds: 2 * 3600,
+    });
+    writePayload(path.join(dir, 'users.csv'), users);
+    const balancer = await startBalancer(stack.nodes.map((n) => n.port));
+    cleanup.add(() => balancer.stop());
+    const plan = buildPlan({ options: o, shape, runs, dir, httpTarget: balancer.url });
+    fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
+    writeScript({
+      file: path.join(dir, 'script.yml'),
+      target: balancer.url,
+      processor: await bundleProcessor(dir),
+      payload: path.join(dir, 'users.csv'),
+      planPath: path.join(dir, 'plan.json'),
+      personas: shape.personas,
+      arriveSeconds: shape.arriveMs / 1000,
+      vus: shape.totalVus,
+    });
+
+    const artillery = runArtillery({
+      script: path.join(dir, 'script.yml'),
+      output: path.join(dir, 'artillery.json'),
+      log: path.join(dir, 'artillery.log'),
+      nice: o.nice,
+    });
+    cleanup.add(() => Promise.resolve(artillery.kill()));
+    const watched: Watched[] = [
+      ...stack.nodes.map((n) => ({ name: n.name, pid: n.child.pid ?? 0 })),
+      { name: 'postgres', pid: await postmasterPid(pool), tree: true },
+      { name: 'redis', pid: stack.localRedis?.pid ?? 0 },
+      { name: 'balancer', pid: balancer.pid },
+      { name: 'load generator', pid: artillery.pid },
+    ].filter((w) => w.pid > 0);
+    const sampler = new ResourceSampler(watched);
+    sampler.start();
+    const run = await supervise({
+      plan,
+      artillery,
+      nodeUrls: stack.nodes.map((n) => n.url),
+      pool,
+      sampler,
+      print,
+      abort,
+    });
+    sampler.stop();
+    if (abort.aborted) throw new Error('interrupted');
+    const artilleryExit = await artillery.exited;
+    print(`[loadtest] Artillery exited (${artilleryExit}); checking`);
+
+    const figures = readFigures(path.join(dir, 'artillery.json'));
+    const journals = readJournals(dir);
+    const truth = compareMaps(
+      journals.records,
+      await freshSnapshots(stack.nodes[0]!.url, journals.records),
+    );
+    const win = winners(journals.records);
+    const confirmations = await checkConfirmations(pool, journals.records);
+    const connectionsPerNode = await balancer.perNode();
+    const seatLabels = await labelsOf(stack.nodes[0]!.url, plan.snipers.runId);
+    const t0 = run.t0 ?? startedAt.getTime();
+    const window =
+      o.scenario === 'rush'
+        ? {
+            from: t0 + shape.rushAtMs,
+            to: t0 + shape.rushAtMs + shape.rushMs,
+            what: 'the rush window',
+          }
+        : { from: t0, to: t0 + shape.loadEndMs, what: 'the load window' };
+    const usage = { ...sampler.usage(window.from, window.to), window: window.what };
+    // The checker reads a database nobody writes to any more.
+    await Promise.all(stack.nodes.map((n) => n.stop()));
+    const verify = await runVerify(stack.db.url);
+
+    const data: ReportData = {
+      options: o,
+      shape,
+      startedAt,
+      settings: {
+        ...settings,
+        RATE_LIMITS:
+          '(defaults: hold:create 120, booking:pay 60, run:watch 600 per user and minute)',
+      },
+      rates: sumRates(journals.rates),
+      figures,
+      truth,
+      winners: win,
+      confirmations,
+      verify,
+      usage,
+      drain: run.drain,
+      connectionsPerNode,
+      problems: only(journals.records, 'problem')
+        .slice(0, 15)
+        .map((p) => `${p.kind} ${p.event}: ${p.detail}`),
+      artilleryExit,
+      seatLabels,
+    };
+    const failures = failuresOf(data, run.killed);
+    writeReport(dir, data, failures);
+    await cleanup.run();
+    const summary = summarize(data, failures, dir);
+    print(`[loadtest] ${failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`}`);
+    print(`[loadtest] report: ${path.join(dir, 'report.md')}`);
+    print(`LOADTEST ${JSON.stringify(summary)}`);
+    return { ok: failures.length === 0, failures, summary, reportDir: dir };
+  } finally {
+    await cleanup.run();
+  }
+}
+
+function readFigures(file: string): ArtilleryFigures {
+  if (!fs.existsSync(file)) return { counters: {}, summaries: {}, codes: new Map() };
+  return readArtilleryReport(file);
+}
+
+/** Everything the issue says a run fails on. */
+function failuresOf(d: ReportData, killed: string | undefined): string[] {
+  const out: string[] = [];
+  const n = (code: string) => codeTotal(d.figures, code);
+  if (killed) out.push(`Artillery was stopped: ${killed}`);
+  if (Object.keys(d.figures.counters).length === 0) out.push('Artillery wrote no report');
+  if (n('CONTRACT') > 0)
+    out.push(`${n('CONTRACT')} answers or pushes broke the contract (CONTRACT)`);
+  if (n('INTERNAL') > 0) out.push(`${n('INTERNAL')} INTERNAL answers`);
+  if (n('LOST_ACK') > 0)
+    out.push(`${n('LOST_ACK')} acks lost (past the ${d.options.ackTimeoutMs} ms timeout)`);
+  const processor = d.figures.counters['berth.processor_errors'] ?? 0;
+  if (processor > 0) out.push(`${processor} processor errors (the load test's own bug)`);
+  const failedVus = d.figures.counters['vusers.failed'] ?? 0;
+  if (failedVus > 0) out.push(`${failedVus} virtual users failed to run (see artillery.log)`);
+  if (d.winners.maxWinners > 1)
+    out.push(`${d.winners.maxWinners} winners held one seat and segment at once`);
+  if (d.truth.staleSeats > 0)
+    out.push(`${d.truth.staleSeats} stale seats in ${d.truth.staleMaps} maps`);
+  if (!d.drain.ok) out.push('commands or the outbox did not drain after the load');
+  if (!d.verify.ok) out.push(`the integrity checker found violations (exit ${d.verify.exitCode})`);
+  if (d.confirmations.lost.length > 0)
+    out.push(`${d.confirmations.lost.length} confirmations lost`);
+  return out;
+}
+
+/** PostgreSQL's postmaster (parent of our backend), when it runs on this machine. */
+async function postmasterPid(pool: pg.Pool): Promise<number> {
+  const r = await pool.query<{ pid: number }>('select pg_backend_pid() as pid');
+  return parentOf(r.rows[0]!.pid);
+}
+
+async function labelsOf(baseUrl: string, runId: number): Promise<Map<number, string>> {
+  try {
+    const res = await fetch(`${baseUrl}/api/runs/${runId}/seats`);
+    const body = ackSchema(seatMapSchema).parse(await res.json());
+    return new Map(body.ok ? body.data.seats.map((s) => [s.seatId, s.label]) : []);
+  } catch {
+    return new Map();
+  }
+}
