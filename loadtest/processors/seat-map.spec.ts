@@ -23,6 +23,7 @@ const snapshot = (seats: ReturnType<typeof seat>[]): RunSnapshot => ({
   train: { number: '1', name: 'T', serviceDate: '2026-12-03' },
   from: stop(1, 'B'),
   to: stop(3, 'D'),
+  stops: [stop(1, 'B'), stop(2, 'C'), stop(3, 'D')],
   seats,
   serverNow: '2026-12-01T00:00:00.000Z',
   selecting: [],
