@@ -1,15 +1,6 @@
 import {
-  ackSchema,
-  authRenewedSchema,
-  bookingUpdatedSchema,
-  bookingViewSchema,
-  holdExpiredSchema,
-  holdExpiringSchema,
-  raceResultSchema,
-  runSnapshotSchema,
-  seatSelectingSchema,
-  seatsChangedSchema,
-  seatsDigestSchema,
+  ackSchemas,
+  pushSchemas,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '@berth/shared';
@@ -18,29 +9,12 @@ import { z } from 'zod';
 
 export type BerthSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** The ack of every command a virtual user sends, as the contract in shared/ defines it. */
-export const ACKS = {
-  'run:watch': ackSchema(runSnapshotSchema),
-  'hold:create': ackSchema(bookingViewSchema),
-  'hold:release': ackSchema(bookingViewSchema),
-  'booking:pay': ackSchema(bookingViewSchema),
-  'booking:cancel': ackSchema(bookingViewSchema),
-  'auth:renew': ackSchema(authRenewedSchema),
-} as const;
+/** The ack of every command, and every push, as the contract in shared/ defines them. */
+export const ACKS = ackSchemas;
+export const PUSHES = pushSchemas;
 export type Command = keyof typeof ACKS;
 export type PayloadOf<E extends Command> = Parameters<ClientToServerEvents[E]>[0];
 export type DataOf<E extends Command> = Extract<z.infer<(typeof ACKS)[E]>, { ok: true }>['data'];
-
-/** Every push the server may send, with its schema. */
-export const PUSHES = {
-  'seats:changed': seatsChangedSchema,
-  'seats:digest': seatsDigestSchema,
-  'hold:expiring': holdExpiringSchema,
-  'hold:expired': holdExpiredSchema,
-  'booking:updated': bookingUpdatedSchema,
-  'seat:selecting': seatSelectingSchema,
-  'race:finished': raceResultSchema,
-} as const satisfies Record<keyof ServerToClientEvents, z.ZodType>;
 export type Push = keyof typeof PUSHES;
 
 /**

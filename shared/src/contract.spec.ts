@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import { ackSchema, type Ack } from './errors.ts';
+import { ackSchemas, pushSchemas } from './wire-schemas.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './events.ts';
 import {
   bookingViewSchema,
@@ -67,5 +68,24 @@ describe('the wire contract', () => {
       false,
     );
     expect(schema.safeParse({ ok: true, data: { runId: 1 } }).success).toBe(false);
+  });
+
+  it('every push and every ack has a schema that infers exactly what the event map says', () => {
+    type Same<A, B> =
+      (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+    type PushesMatch = {
+      [E in keyof ServerToClientEvents]: Same<
+        z.infer<(typeof pushSchemas)[E]>,
+        Parameters<ServerToClientEvents[E]>[0]
+      >;
+    };
+    expectTypeOf<PushesMatch[keyof PushesMatch]>().toEqualTypeOf<true>();
+    type AcksMatch = {
+      [E in keyof ClientToServerEvents]: Same<
+        z.infer<(typeof ackSchemas)[E]>,
+        Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]
+      >;
+    };
+    expectTypeOf<AcksMatch>().toEqualTypeOf<{ [E in keyof ClientToServerEvents]: true }>();
   });
 });

@@ -10,3 +10,4 @@ export * from './events.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/race.ts';
 export * from './schemas/views.ts';
+export * from './wire-schemas.ts';

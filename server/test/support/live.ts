@@ -1,4 +1,6 @@
 import {
+  ackSchemas,
+  pushSchemas,
   stateForSegment,
   type Ack,
   type ClientToServerEvents,
@@ -23,6 +25,13 @@ export function connect(
     forceNew: true,
     extraHeaders,
   });
+  // Every push a test socket receives is one the contract describes: a drift fails the suite.
+  socket.onAny((event: string, payload: unknown) => {
+    const schema = pushSchemas[event as keyof typeof pushSchemas];
+    if (!schema) throw new Error(`a push the contract does not describe: ${event}`);
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw new Error(`${event} off contract: ${parsed.error.message}`);
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => {
@@ -38,11 +47,16 @@ export function ask<T>(
   event: keyof ClientToServerEvents,
   payload: unknown,
 ): Promise<Ack<T>> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     (socket.emit as (e: string, p: unknown, cb: (a: Ack<T>) => void) => void)(
       event,
       payload,
-      resolve,
+      (ack) => {
+        // Every ack, success or refusal, is one the contract describes.
+        const parsed = ackSchemas[event].safeParse(ack);
+        if (parsed.success) resolve(ack);
+        else reject(new Error(`${event} ack off contract: ${parsed.error.message}`));
+      },
     );
   });
 }
