@@ -205,6 +205,26 @@ describe.skipIf(!redisServerAvailable())(
         } finally {
           await gateway({ latencyMs: 150, timeoutMs: 5000 });
         }
+        // A reconciler settles the payment: the key voided before the late charge could land,
+        // or the charge landed and is refunded. Wait for either: this test's own money must be
+        // settled before anything (the next test's integrity check) looks.
+        await waitFor(
+          async () => {
+            const { rows } = await db.pool.query<{ payment: string; refund: string | null }>(
+              `select p.status as payment, r.status as refund
+                 from payments p left join refunds r on r.payment_id = p.id
+                where p.booking_id = $1`,
+              [slow.id],
+            );
+            const settled = rows[0];
+            return (
+              settled?.payment === 'failed' ||
+              (settled?.payment === 'succeeded' && settled.refund === 'succeeded')
+            );
+          },
+          30_000,
+          'the slow payment settled by a reconciler',
+        );
 
         // Every booking:updated the owner got is a push the contract describes.
         await waitFor(() => updates.length >= 11, 5000, 'the booking updates');
