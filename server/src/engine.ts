@@ -9,6 +9,7 @@ import { reconcilePending } from './jobs/payment-reconciler.ts';
 import { adminStats, auditTrail, runOccupancy } from './modules/admin/admin.service.ts';
 import type { Actor } from './modules/audit/transition-writer.ts';
 import { bookingByPnr, myBookings, pnrStatus } from './modules/booking/booking-queries.ts';
+import { calendar } from './modules/catalog/booking-window.ts';
 import { stationsByPrefix } from './modules/catalog/stations.service.ts';
 import { holdSeats, type HoldProbe } from './modules/booking/hold.service.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
@@ -61,6 +62,7 @@ export function createEngine(deps: EngineDeps) {
     cancel: (actor: UserActor, input: unknown) => cancelBooking(ctx, actor, input),
     seatMap: (viewerId: number | null, input: unknown) => seatMap(ctx, viewerId, input),
     search: (input: unknown) => searchRuns(ctx, input),
+    calendar: () => Promise.resolve(calendar(ctx.config)),
     departures: (input: unknown) => stationDepartures(ctx, input),
     myBookings: (actor: UserActor) => myBookings(ctx, actor),
     bookingByPnr: (actor: Actor, pnr: unknown) => bookingByPnr(ctx, actor, pnr),

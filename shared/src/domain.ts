@@ -78,6 +78,13 @@ export function seatLabel(coach: string, number: number, berth: string): string 
   return `${coach}-${number} ${BERTH_NAMES[berth] ?? berth}`;
 }
 
+/**
+ * The stations' local time: the timetable is written in it and every client shows times in it
+ * (all of Berth's stations are in India). Search dates are read in the server's BERTH_TIMEZONE,
+ * which defaults to this and is announced at GET /api/calendar.
+ */
+export const TIMETABLE_TIME_ZONE = 'Asia/Kolkata';
+
 /** The travel classes' names, by code: what the catalog is seeded with and what clients show. */
 export const TRAVEL_CLASS_NAMES = {
   SL: 'Sleeper',

@@ -1,3 +1,4 @@
+import { todayInIndia } from '../src/lib/format/format.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { SearchResult } from '@berth/shared';
@@ -8,9 +9,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 /** Three days ahead, in India: a date the other files' tests do not book on. */
-const DATE = new Date(Date.now() + 3 * 86_400_000).toLocaleDateString('en-CA', {
-  timeZone: 'Asia/Kolkata',
-});
+const DATE = todayInIndia(new Date(Date.now() + 3 * 86_400_000));
 /** The Golden Temple Mail, New Delhi to Mumbai Central by way of Kota, in sleeper class. */
 const TRAIN = '12904';
 

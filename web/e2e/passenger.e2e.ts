@@ -1,3 +1,4 @@
+import { todayInIndia } from '../src/lib/format/format.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { SearchResult } from '@berth/shared';
@@ -8,9 +9,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 /** A date other helpers' tests are unlikely to book on: the day after tomorrow, in India. */
-const DATE = new Date(Date.now() + 2 * 86_400_000).toLocaleDateString('en-CA', {
-  timeZone: 'Asia/Kolkata',
-});
+const DATE = todayInIndia(new Date(Date.now() + 2 * 86_400_000));
 
 beforeAll(async () => {
   browser = await launchBrowser();

@@ -23,6 +23,17 @@ const sameSearch = (page: Page, from: string, to: string, date: string) =>
   page.locator(`main a[href="/?from=${from}&to=${to}&date=${date}"]`).count();
 
 describe('a search with no trains says why', () => {
+  it('the date field offers only the days the server takes (its calendar: today to the last day)', async () => {
+    const context = await newContext(browser(), url);
+    const page = await context.newPage();
+    await page.goto('/');
+    const field = page.getByLabel('Date of journey');
+    await expect.poll(() => field.getAttribute('max'), { timeout: 10_000 }).toBe(day(6));
+    expect(await field.getAttribute('min')).toBe(day(0));
+    expect(await field.inputValue()).toBe(day(0));
+    await context.close();
+  });
+
   it('a day that has passed: says so and offers today, not the same route again', async () => {
     const context = await newContext(browser(), url);
     const page = await context.newPage();

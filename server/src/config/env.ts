@@ -1,3 +1,4 @@
+import { TIMETABLE_TIME_ZONE } from '@berth/shared';
 import { z } from 'zod';
 
 const bool = z
@@ -35,7 +36,7 @@ const envSchema = z.object({
    */
   BOOKING_WINDOW_DAYS: int(1, 366).default(7),
   /** Time zone in which a search date is read (the stations' local time). */
-  BERTH_TIMEZONE: z.string().min(1).default('Asia/Kolkata'),
+  BERTH_TIMEZONE: z.string().min(1).default(TIMETABLE_TIME_ZONE),
   SEED_ON_START: bool.default(true),
   /** `auto`: uWebSockets.js when a build loads natively here, else Node's HTTP server. */
   BERTH_TRANSPORT: z.enum(['auto', 'uws', 'node']).default('auto'),

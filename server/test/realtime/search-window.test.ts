@@ -1,4 +1,4 @@
-import { bookingWindowSchema, type SearchResult } from '@berth/shared';
+import { bookingWindowSchema, calendarSchema, type SearchResult } from '@berth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, localDate, type TestRun } from '../support/fixtures.ts';
@@ -82,5 +82,15 @@ describe(`GET /api/search says why it has no trains (${TRANSPORT})`, () => {
     const res = await search(route[2]!, route[0]!, dayFromToday(1));
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual([]);
+  });
+
+  it('GET /api/calendar announces the zone search dates are read in, today there, and the window', async () => {
+    const res = await http(node, 'GET', '/api/calendar');
+    expect(res.status).toBe(200);
+    expect(calendarSchema.parse(res.body.data)).toEqual({
+      timeZone: 'Asia/Kolkata',
+      today: dayFromToday(0),
+      bookingWindow: { first: dayFromToday(0), last: dayFromToday(2), days: 3 },
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { TIMETABLE_TIME_ZONE } from '@berth/shared';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { UserActor } from '../../src/engine.ts';
@@ -159,7 +160,7 @@ export function codesOf(results: PromiseSettledResult<unknown>[]): string[] {
   });
 }
 
-/** The service-local date (Asia/Kolkata, the default BERTH_TIMEZONE) of an instant, as YYYY-MM-DD. */
-export function localDate(d: Date, timeZone = 'Asia/Kolkata'): string {
+/** The service-local date (the timetable's zone, BERTH_TIMEZONE's default) of an instant. */
+export function localDate(d: Date, timeZone = TIMETABLE_TIME_ZONE): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone }).format(d);
 }

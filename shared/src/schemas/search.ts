@@ -22,6 +22,14 @@ export const bookingWindowSchema = z.object({
 });
 export type BookingWindow = z.infer<typeof bookingWindowSchema>;
 
+/** GET /api/calendar: the zone search dates are read in, today there, and the booking window. */
+export const calendarSchema = z.object({
+  timeZone: z.string(),
+  today: z.iso.date(),
+  bookingWindow: bookingWindowSchema,
+});
+export type Calendar = z.infer<typeof calendarSchema>;
+
 export const classAvailabilitySchema = z.object({
   classCode: z.string(),
   className: z.string(),

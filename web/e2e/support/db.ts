@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { TIMETABLE_TIME_ZONE } from '@berth/shared';
 import { PG_PORT } from './server.ts';
 
 /**
@@ -53,8 +54,8 @@ export async function createOwnRun(departsAt: Date): Promise<OwnRun> {
     );
     const run = await db.query<{ id: number }>(
       `insert into runs (train_id, service_date, departs_at)
-       values ($1, ($2::timestamptz at time zone 'Asia/Kolkata')::date, $2) returning id`,
-      [trainId, departsAt.toISOString()],
+       values ($1, ($2::timestamptz at time zone $3)::date, $2) returning id`,
+      [trainId, departsAt.toISOString(), TIMETABLE_TIME_ZONE],
     );
     await db.query(
       `insert into seats (run_id, coach_id, number, berth, class_code)

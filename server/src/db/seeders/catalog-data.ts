@@ -8,7 +8,6 @@ import type { LayoutName } from './seat-layouts.ts';
  */
 
 /** The time zone every timetable below is written in, and in which service dates are counted. */
-export const CATALOG_TIME_ZONE = 'Asia/Kolkata';
 
 export interface StationSpec {
   code: string;
@@ -83,7 +82,7 @@ export interface CoachSpec {
 export interface TrainSpec {
   number: string;
   name: string;
-  /** Local time (CATALOG_TIME_ZONE) of the departure from stop 0, "HH:MM". */
+  /** Local time (TIMETABLE_TIME_ZONE, in shared) of the departure from stop 0, "HH:MM". */
   departs: string;
   stops: readonly StopSpec[];
   /** In the order they are marshalled: this gives `coaches.position`. */

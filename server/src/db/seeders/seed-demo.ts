@@ -1,3 +1,4 @@
+import { TIMETABLE_TIME_ZONE } from '@berth/shared';
 import { randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import type { Em } from '../../common/sql.ts';
@@ -58,10 +59,10 @@ export async function seedDemo(em: Em): Promise<void> {
   await query(
     em,
     `insert into runs (train_id, service_date, departs_at, demo)
-     select t.id, d, (d + time '09:00') at time zone 'Asia/Kolkata', true
+     select t.id, d, (d + time '09:00') at time zone ?, true
        from trains t, (select current_date + ?::int as d) day
       where t.number = ? and not exists (select 1 from runs r where r.train_id = t.id and r.demo)`,
-    [DEMO_DAYS_AHEAD, DEMO_TRAIN_NUMBER],
+    [TIMETABLE_TIME_ZONE, DEMO_DAYS_AHEAD, DEMO_TRAIN_NUMBER],
   );
   // Created a month ahead once; a month ahead again at every start once it gets within a week,
   // or a month later every race would be refused as already departed. Its bookings' journeys move

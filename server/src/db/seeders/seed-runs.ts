@@ -1,6 +1,7 @@
 import type { Em } from '../../common/sql.ts';
 import { queryOne, query } from '../../common/sql.ts';
-import { CATALOG_TIME_ZONE, TRAINS } from './catalog-data.ts';
+import { TIMETABLE_TIME_ZONE } from '@berth/shared';
+import { TRAINS } from './catalog-data.ts';
 import { layoutSeats } from './seat-layouts.ts';
 
 export interface ServiceWindow {
@@ -16,7 +17,7 @@ export async function serviceWindow(em: Em, now: Date, days: number): Promise<Se
     em,
     `select to_char(d, 'YYYY-MM-DD') as first, to_char(d + (?::int - 1), 'YYYY-MM-DD') as last
        from (select (?::timestamptz at time zone ?)::date as d) today`,
-    [days, now.toISOString(), CATALOG_TIME_ZONE],
+    [days, now.toISOString(), TIMETABLE_TIME_ZONE],
   );
   if (!row) throw new Error('no service window');
   return row;
@@ -40,7 +41,7 @@ export async function seedRuns(em: Em, window: ServiceWindow): Promise<void> {
       where not exists (select 1 from runs x where x.train_id = t.id and x.service_date = d::date)
       order by d, t.id
      on conflict (train_id, service_date) do nothing`,
-    [CATALOG_TIME_ZONE, JSON.stringify(departures), window.first, window.last],
+    [TIMETABLE_TIME_ZONE, JSON.stringify(departures), window.first, window.last],
   );
 }
 

@@ -14,6 +14,7 @@ export function catalogRoutes({ engine }: ApiDeps): Route[] {
       handler: (req) => engine.departures({ ...queryObject(req.query), code: req.params.code }),
     },
     { method: 'GET', path: '/api/search', handler: (req) => engine.search(queryObject(req.query)) },
+    { method: 'GET', path: '/api/calendar', handler: () => engine.calendar() },
     {
       method: 'GET',
       path: '/api/runs/:runId/seats',

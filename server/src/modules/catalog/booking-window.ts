@@ -1,4 +1,4 @@
-import type { BookingWindow } from '@berth/shared';
+import type { BookingWindow, Calendar } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Config } from '../../config/env.ts';
 
@@ -35,4 +35,13 @@ export function assertInBookingWindow(window: BookingWindow, date: string): void
       ? `${date} has passed: trains can be booked from ${window.first} to ${window.last}.`
       : `Bookings for ${date} are not open yet: trains can be booked up to ${window.last}.`;
   throw new DomainError('OUTSIDE_BOOKING_WINDOW', message, { ...window });
+}
+
+/** GET /api/calendar: the zone search dates are read in, today there, and the booking window. */
+export function calendar(
+  config: Pick<Config, 'BOOKING_WINDOW_DAYS' | 'BERTH_TIMEZONE'>,
+  now = new Date(),
+): Calendar {
+  const window = bookingWindow(config, now);
+  return { timeZone: config.BERTH_TIMEZONE, today: window.first, bookingWindow: window };
 }

@@ -1,4 +1,4 @@
-import { TRAVEL_CLASS_NAMES } from '@berth/shared';
+import { TIMETABLE_TIME_ZONE, TRAVEL_CLASS_NAMES } from '@berth/shared';
 
 /** ₹1,234 (or ₹1,234.50) from paise. */
 export function rupees(paise: number): string {
@@ -16,7 +16,7 @@ export function clockTime(iso: string): string {
   return new Date(iso).toLocaleTimeString('en-GB', {
     hour: '2-digit',
     minute: '2-digit',
-    timeZone: 'Asia/Kolkata',
+    timeZone: TIMETABLE_TIME_ZONE,
   });
 }
 
@@ -26,7 +26,7 @@ export function shortDate(iso: string): string {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
-    timeZone: 'Asia/Kolkata',
+    timeZone: TIMETABLE_TIME_ZONE,
   });
 }
 
@@ -42,9 +42,23 @@ export function duration(minutes: number): string {
   return h === 0 ? `${m}m` : m === 0 ? `${h}h` : `${h}h ${m}m`;
 }
 
-/** Today's date in the stations' time zone, as YYYY-MM-DD (what search expects). */
+/** The date of `now` in the stations' time zone, as YYYY-MM-DD (a run's service date). */
 export function todayInIndia(now = new Date()): string {
-  return now.toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
+  return now.toLocaleDateString('en-CA', { timeZone: TIMETABLE_TIME_ZONE });
+}
+
+/** "12:04:09": the time of day in the stations' time zone (a kiosk's clock). */
+export function clockSeconds(ms: number): string {
+  return new Date(ms).toLocaleTimeString('en-GB', { timeZone: TIMETABLE_TIME_ZONE });
+}
+
+/** "Tuesday 1 December", or "Tue" with `short`, in the stations' time zone. */
+export function dayName(ms: number, length: 'long' | 'short' = 'long'): string {
+  return new Date(ms).toLocaleDateString('en-GB', {
+    weekday: length,
+    ...(length === 'long' ? { day: 'numeric', month: 'long' } : {}),
+    timeZone: TIMETABLE_TIME_ZONE,
+  });
 }
 
 /** Class names as the catalog has them. */

@@ -9,14 +9,17 @@ export interface Query {
 /** What a newcomer sees first: the catalog's longest corridor, which always has trains. */
 export const DEFAULT_QUERY = { from: 'NDLS', to: 'BCT' } as const;
 
-/** The search kept in the URL (so reload and back work), with defaults for what is missing. */
-export function queryFromUrl(url: URL, now = new Date()): Query {
+/**
+ * The search kept in the URL (so reload and back work), with defaults for what is missing: the
+ * date defaults to `today` (the server's, once its calendar is known).
+ */
+export function queryFromUrl(url: URL, today = todayInIndia()): Query {
   const p = url.searchParams;
   const date = p.get('date') ?? '';
   return {
     from: (p.get('from') ?? DEFAULT_QUERY.from).toUpperCase(),
     to: (p.get('to') ?? DEFAULT_QUERY.to).toUpperCase(),
-    date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : todayInIndia(now),
+    date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : today,
   };
 }
 
