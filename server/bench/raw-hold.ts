@@ -1,6 +1,6 @@
 import { rooms, seatLabel, type BookingView, type SeatDelta } from '@berth/shared';
 import type pg from 'pg';
-import { LAPSED, LIVE } from '../src/modules/booking/lapse.ts';
+import { LAPSED, LIVE } from '../src/modules/booking/seats.repository.ts';
 import { newPnr } from '../src/modules/booking/pnr.ts';
 import { requestHash } from '../src/modules/idempotency/idempotency.ts';
 import { benchStationName, type BenchFixture } from './bench-db.ts';

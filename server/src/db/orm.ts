@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
+import { ADVISORY_LOCKS } from '../common/advisory-locks.ts';
 import { entities } from './entities.ts';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.ts';
 import { Migration20261123010000_auth } from './migrations/Migration20261123010000_auth.ts';
@@ -45,9 +46,6 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   });
 }
 
-/** Arbitrary, fixed key: every Berth process migrating one database takes the same lock. */
-const MIGRATION_LOCK_KEY = 4_270_314_159;
-
 /**
  * Runs pending migrations while holding a session advisory lock, so several processes starting
  * at once migrate exactly once; the others wait, then find nothing to do.
@@ -56,7 +54,7 @@ export async function migrate(orm: MikroORM): Promise<void> {
   const knex = orm.em.getConnection().getKnex();
   await knex.transaction(async (trx) => {
     // A transaction-scoped lock held on one connection for the whole migration run.
-    await trx.raw('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+    await trx.raw('select pg_advisory_xact_lock(?)', [ADVISORY_LOCKS.migrate]);
     await orm.getMigrator().up();
   });
 }

@@ -2,6 +2,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { query } from '../common/sql.ts';
 import { expireLapsed } from '../modules/booking/lapse.ts';
 import { bumpSeats, seatsChanged } from '../modules/booking/seat-changes.ts';
+import { seats } from '../modules/booking/seats.repository.ts';
 import { recordTransitions } from '../modules/audit/transition-writer.ts';
 
 /**
@@ -29,15 +30,7 @@ export async function sweepExpiredHolds(
       [candidateIds],
     );
     const seatIds = [...new Set(rows.map((r) => Number(r.seat_id)))].sort((a, b) => a - b);
-    const locked = new Set<number>();
-    if (seatIds.length > 0) {
-      const got = await query<{ id: string }>(
-        em,
-        `select id from seats where id = any(?) order by id for update skip locked`,
-        [seatIds],
-      );
-      for (const r of got) locked.add(Number(r.id));
-    }
+    const locked = await seats.lockFree(em, seatIds);
     // Only bookings whose every seat this sweeper holds; the rest wait for the next round.
     const blocked = new Set(
       rows.filter((r) => !locked.has(Number(r.seat_id))).map((r) => Number(r.booking_id)),
@@ -47,13 +40,7 @@ export async function sweepExpiredHolds(
     if (expired.length === 0) return 0;
 
     const deltas = await bumpSeats(em, freedSeatIds);
-    const runOfSeat = new Map<number, number>();
-    const seatRuns = await query<{ id: string; run_id: number }>(
-      em,
-      `select id, run_id from seats where id = any(?)`,
-      [freedSeatIds.length ? freedSeatIds : [0]],
-    );
-    for (const s of seatRuns) runOfSeat.set(Number(s.id), s.run_id);
+    const runOfSeat = await seats.runsOf(em, freedSeatIds);
     const byRun = new Map<number, typeof deltas>();
     for (const d of deltas) {
       const runId = runOfSeat.get(d.seatId)!;

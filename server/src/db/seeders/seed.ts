@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from '../../common/advisory-locks.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { queryOne, query } from '../../common/sql.ts';
 import { seedCatalog } from './seed-catalog.ts';
@@ -27,9 +28,6 @@ export interface SeedSummary {
 
 export const DEFAULT_SEED_DAYS = 7;
 
-/** Arbitrary, fixed, and not the migration lock's key: seeders queue behind one another only. */
-const SEED_LOCK_KEY = 4_270_314_160;
-
 /**
  * Seeds the demo catalog, a week of runs with their seats, and the demo users. Idempotent:
  * every insert skips rows that exist, and a transaction-scoped advisory lock makes concurrent
@@ -48,7 +46,7 @@ export async function seedDatabase(
   if (Number.isNaN(now.getTime())) throw new RangeError('now is not a valid date');
 
   return em.transactional(async (tx) => {
-    await query(tx, 'select pg_advisory_xact_lock(?)', [SEED_LOCK_KEY]);
+    await query(tx, 'select pg_advisory_xact_lock(?)', [ADVISORY_LOCKS.seed]);
     await seedCatalog(tx);
     const window = await serviceWindow(tx, now, days);
     await seedRuns(tx, window);

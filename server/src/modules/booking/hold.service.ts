@@ -18,7 +18,9 @@ import {
   unwrap,
   type Outcome,
 } from '../idempotency/idempotency.ts';
-import { expireLapsed, LAPSED, LIVE } from './lapse.ts';
+import { users } from '../auth/users.repository.ts';
+import { expireLapsed } from './lapse.ts';
+import { LAPSED, LIVE, seats } from './seats.repository.ts';
 import { newPnr } from './pnr.ts';
 import { bumpSeats, seatsChanged } from './seat-changes.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
@@ -110,10 +112,7 @@ async function holdTx(
   const claim = await claimKey<BookingView>(em, actor.userId, req.idempotencyKey, 'hold', p.hash);
   if (claim.kind === 'replay') return claim.outcome;
 
-  // NO KEY UPDATE, not UPDATE: the key claim above already took the FK's KEY SHARE lock on this
-  // row, and upgrading that to FOR UPDATE would deadlock two holds of one user. NO KEY UPDATE
-  // still serialises the user's holds, which is all the journey-overlap check needs.
-  await query(em, `select id from users where id = ? for no key update`, [actor.userId]);
+  await users.lockForJourney(em, actor.userId);
   const clash = await query<{ pnr: string }>(
     em,
     `select b.pnr from bookings b
@@ -132,9 +131,7 @@ async function holdTx(
 
   const lockIds = [...new Set([...req.seatIds, ...extraSeats])].sort((a, b) => a - b);
   const lockStart = performance.now();
-  if (!ctx.hooks.skipSeatLock) {
-    await query(em, `select id from seats where id = any(?) order by id for update`, [lockIds]);
-  }
+  if (!ctx.hooks.skipSeatLock) await seats.lock(em, lockIds);
   if (probe) {
     probe.lockWaitMs = performance.now() - lockStart;
     probe.lockedAt = await databaseClock(em);

@@ -3,13 +3,9 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { bookingUpdated, outboxPush, type OutboxMessage } from '../audit/outbox-push.ts';
 import { recordTransitions, systemActor, type AuditRecord } from '../audit/transition-writer.ts';
+import { bookings } from './bookings.repository.ts';
 
 export const EXPIRE_ACTION = 'EXPIRE';
-
-/** SQL: the booking `b` is an unpaid hold past its time, whose seats are free for anyone. */
-export const LAPSED = `(b.status in ('held', 'paying') and b.hold_until <= now())`;
-/** SQL: the booking `b` keeps its seats. */
-export const LIVE = `(b.status = 'confirmed' or (b.status in ('held', 'paying') and b.hold_until > now()))`;
 
 export interface ExpiredBooking {
   id: number;
@@ -32,19 +28,7 @@ export async function expireLapsed(
   opts: { skipLocked: boolean },
 ): Promise<{ expired: ExpiredBooking[]; freedSeatIds: number[] }> {
   if (bookingIds.length === 0) return { expired: [], freedSeatIds: [] };
-  const locked = await query<{
-    id: string;
-    user_id: string;
-    run_id: number;
-    pnr: string;
-    status: string;
-  }>(
-    em,
-    `select b.id, b.user_id, b.run_id, b.pnr, b.status from bookings b
-      where b.id = any(?) and ${LAPSED}
-      order by b.id for update ${opts.skipLocked ? 'skip locked' : ''}`,
-    [bookingIds],
-  );
+  const locked = await bookings.lockLapsed(em, bookingIds, opts);
   if (locked.length === 0) return { expired: [], freedSeatIds: [] };
   const ids = locked.map((b) => Number(b.id));
   await query(em, `update bookings set status = 'expired', updated_at = now() where id = any(?)`, [

@@ -6,13 +6,7 @@ import type { EngineContext } from '../../engine-context.ts';
 import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
 import { loadBookingView, publicView } from './booking-view.ts';
-import {
-  assertOwner,
-  freeSeats,
-  lockBookingAndSeats,
-  setStatus,
-  type LockedBooking,
-} from './booking-locks.ts';
+import { assertOwner, bookings, type LockedBooking } from './bookings.repository.ts';
 import { bumpSeats, seatsChanged } from './seat-changes.ts';
 
 export const RELEASE_ACTION = 'RELEASE';
@@ -25,7 +19,7 @@ export async function releaseHold(
 ): Promise<BookingView> {
   const { bookingId } = parse(releaseRequestSchema, input);
   await ctx.tx(async (em) => {
-    const booking = assertOwner(await lockBookingAndSeats(em, bookingId), actor);
+    const booking = assertOwner(await bookings.lockWithSeats(em, bookingId), actor);
     if (booking.status === 'released') return;
     await releaseLocked(em, actor, booking);
   });
@@ -44,8 +38,8 @@ export async function releaseLocked(em: Em, actor: Actor, booking: LockedBooking
   if (booking.status !== 'held') {
     throw new DomainError('HOLD_EXPIRED', 'This hold has already ended.');
   }
-  await setStatus(em, booking.id, 'released');
-  const deltas = await bumpSeats(em, await freeSeats(em, booking.id));
+  await bookings.setStatus(em, booking.id, 'released');
+  const deltas = await bumpSeats(em, await bookings.freeSeats(em, booking.id));
   await recordTransitions(
     em,
     [

@@ -11,7 +11,7 @@ import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
-import { LIVE } from '../booking/lapse.ts';
+import { LIVE } from '../booking/seats.repository.ts';
 import { resolveSegment } from './segment.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { fareFor, type ClassAvailability, type SearchResult } from '@berth/shared';
 import { query } from '../../common/sql.ts';
 import type { EngineContext } from '../../engine-context.ts';
-import { LIVE } from '../booking/lapse.ts';
+import { LIVE } from '../booking/seats.repository.ts';
 
 /** One run travelled from stop `fromSeq` to stop `toSeq`. */
 export interface Leg {

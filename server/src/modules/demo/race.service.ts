@@ -4,7 +4,7 @@ import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import type { Engine } from '../../engine.ts';
 import type { HoldProbe } from '../booking/hold.service.ts';
-import { LIVE } from '../booking/lapse.ts';
+import { LIVE } from '../booking/seats.repository.ts';
 import { DEMO_CONTENDERS, DEMO_TRAIN_NUMBER, demoEmail } from '../../db/seeders/seed-demo.ts';
 
 export interface DemoStage {

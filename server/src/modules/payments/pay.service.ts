@@ -6,7 +6,7 @@ import { query } from '../../common/sql.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
 import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
-import { assertOwner, lockBooking } from '../booking/booking-locks.ts';
+import { assertOwner, bookings } from '../booking/bookings.repository.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
 import {
   claimKey,
@@ -49,7 +49,7 @@ export async function payBooking(
       hash,
     );
     if (claim.kind !== 'new') return claim;
-    const booking = await lockBooking(em, req.bookingId);
+    const booking = await bookings.lock(em, req.bookingId);
     try {
       assertPayable(assertOwner(booking, actor), booking!.withinExpiry);
     } catch (err) {

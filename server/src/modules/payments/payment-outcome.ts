@@ -4,7 +4,8 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
-import { activeSeats, lockBookingAndSeats, setStatus } from '../booking/booking-locks.ts';
+import { bookings } from '../booking/bookings.repository.ts';
+import { payments } from './payments.repository.ts';
 import { bumpSeats, seatsChanged } from '../booking/seat-changes.ts';
 import { completeKey } from '../idempotency/idempotency.ts';
 import type { GatewayResult } from './gateway.ts';
@@ -39,17 +40,8 @@ export async function settlePayment(
     [paymentId],
   );
   if (!found) throw new Error(`payment ${paymentId} vanished`);
-  const booking = await lockBookingAndSeats(em, Number(found.booking_id));
-  const [payment] = await query<{
-    status: string;
-    amount_paise: number;
-    user_id: string;
-    idempotency_key: string;
-  }>(
-    em,
-    `select status, amount_paise, user_id, idempotency_key from payments where id = ? for update`,
-    [paymentId],
-  );
+  const booking = await bookings.lockWithSeats(em, Number(found.booking_id));
+  const payment = await payments.lock(em, paymentId);
   if (!booking || !payment) throw new Error(`payment ${paymentId} lost its booking`);
   if (payment.status !== 'pending') return { kind: 'already_settled', bookingId: booking.id };
 
@@ -64,9 +56,9 @@ export async function settlePayment(
     bookingUpdated(booking.userId, { bookingId: booking.id, pnr: booking.pnr, status });
 
   if (charged && booking.status === 'paying') {
-    await setStatus(em, booking.id, 'confirmed');
+    await bookings.setStatus(em, booking.id, 'confirmed');
     // Held becomes booked on every map: a new version, pushed with the status.
-    const deltas = await bumpSeats(em, await activeSeats(em, booking.id));
+    const deltas = await bumpSeats(em, await bookings.activeSeats(em, booking.id));
     await recordTransitions(
       em,
       [
@@ -118,7 +110,7 @@ export async function settlePayment(
 
   if (booking.status === 'paying') {
     // Back to held; if its time is already up the sweeper (or the next hold) expires it.
-    await setStatus(em, booking.id, 'held', { resetHoldUntil: true });
+    await bookings.setStatus(em, booking.id, 'held', { resetHoldUntil: true });
     await recordTransitions(
       em,
       [

@@ -6,13 +6,7 @@ import { parse } from '../../common/validate.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
 import { bookingUpdated } from '../audit/outbox-push.ts';
 import { recordTransitions, systemActor, type Actor } from '../audit/transition-writer.ts';
-import {
-  assertOwner,
-  freeSeats,
-  lockBookingAndSeats,
-  setStatus,
-  type LockedBooking,
-} from '../booking/booking-locks.ts';
+import { assertOwner, bookings, type LockedBooking } from '../booking/bookings.repository.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
 import { releaseLocked } from '../booking/release.service.ts';
 import { bumpSeats, seatsChanged } from '../booking/seat-changes.ts';
@@ -26,6 +20,7 @@ import {
   type Outcome,
 } from '../idempotency/idempotency.ts';
 import { GatewayTimeout } from './gateway.ts';
+import { payments, refunds } from './payments.repository.ts';
 
 export const CANCEL_ACTION = 'CANCEL';
 export const REFUND_SUCCEEDED_ACTION = 'REFUND_SUCCEEDED';
@@ -60,7 +55,7 @@ export async function cancelBooking(
       );
     let result: CancelOutcome;
     try {
-      const booking = assertOwner(await lockBookingAndSeats(em, req.bookingId), actor);
+      const booking = assertOwner(await bookings.lockWithSeats(em, req.bookingId), actor);
       result = {
         ok: true,
         data: { bookingId: booking.id, refundId: await cancelLocked(ctx, em, actor, booking) },
@@ -100,14 +95,10 @@ async function cancelLocked(
     throw new DomainError('INVALID_STATE', reason);
   }
   await assertRefundWindow(ctx, booking);
-  const [payment] = await query<{ id: string; amount_paise: number }>(
-    em,
-    `select id, amount_paise from payments where booking_id = ? and status = 'succeeded' order by id limit 1 for update`,
-    [booking.id],
-  );
+  const payment = await payments.lockSucceededOf(em, booking.id);
   if (!payment) throw new Error(`confirmed booking ${booking.id} has no payment`);
-  await setStatus(em, booking.id, 'cancelled');
-  const deltas = await bumpSeats(em, await freeSeats(em, booking.id));
+  await bookings.setStatus(em, booking.id, 'cancelled');
+  const deltas = await bumpSeats(em, await bookings.freeSeats(em, booking.id));
   const amount = Math.floor((payment.amount_paise * ctx.config.REFUND_PERCENT) / 100);
   const [refund] = await query<{ id: string }>(
     em,
@@ -172,12 +163,7 @@ export async function completeRefund(ctx: EngineContext, refundId: number): Prom
     throw err;
   }
   await ctx.tx(async (em) => {
-    const [row] = await query<{ booking_id: string; user_id: string; pnr: string; status: string }>(
-      em,
-      `select r.booking_id, b.user_id, b.pnr, r.status from refunds r join bookings b on b.id = r.booking_id
-        where r.id = ? for update of r`,
-      [refundId],
-    );
+    const row = await refunds.lock(em, refundId);
     if (!row || row.status !== 'pending') return;
     await query(
       em,

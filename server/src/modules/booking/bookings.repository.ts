@@ -3,6 +3,7 @@ import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import type { Actor } from '../audit/transition-writer.ts';
+import { LAPSED, seats as seatRows } from './seats.repository.ts';
 
 export interface LockedBooking {
   id: number;
@@ -23,25 +24,21 @@ export interface LockedBooking {
  * Every change that can meet a hold's lazy expiry of the same booking (which locks the seats,
  * then the booking) must come this way, or the two could deadlock.
  */
-export async function lockBookingAndSeats(
-  em: Em,
-  bookingId: number,
-): Promise<LockedBooking | undefined> {
+async function lockWithSeats(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
   const seats = await query<{ seat_id: string }>(
     em,
     `select seat_id from booking_seats where booking_id = ? and active order by seat_id`,
     [bookingId],
   );
-  if (seats.length > 0) {
-    await query(em, `select id from seats where id = any(?) order by id for update`, [
-      seats.map((s) => s.seat_id),
-    ]);
-  }
-  return lockBooking(em, bookingId);
+  await seatRows.lock(
+    em,
+    seats.map((s) => Number(s.seat_id)),
+  );
+  return lock(em, bookingId);
 }
 
 /** The seats a booking occupies now; read under its locks, so it is what will commit. */
-export async function activeSeats(em: Em, bookingId: number): Promise<number[]> {
+async function activeSeats(em: Em, bookingId: number): Promise<number[]> {
   const rows = await query<{ seat_id: string }>(
     em,
     `select seat_id from booking_seats where booking_id = ? and active order by seat_id`,
@@ -51,7 +48,7 @@ export async function activeSeats(em: Em, bookingId: number): Promise<number[]> 
 }
 
 /** Locks only the booking row: for changes that leave its seats and what they show alone. */
-export async function lockBooking(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
+async function lock(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
   const [row] = await query<{
     id: string;
     pnr: string;
@@ -94,7 +91,7 @@ export function assertOwner(booking: LockedBooking | undefined, actor: Actor): L
 }
 
 /** Deactivates a booking's seat rows; returns the seats to bump and announce. */
-export async function freeSeats(em: Em, bookingId: number): Promise<number[]> {
+async function freeSeats(em: Em, bookingId: number): Promise<number[]> {
   const rows = await query<{ seat_id: string }>(
     em,
     `update booking_seats set active = false where booking_id = ? and active returning seat_id`,
@@ -104,7 +101,7 @@ export async function freeSeats(em: Em, bookingId: number): Promise<number[]> {
 }
 
 /** Sets a locked booking's status; `resetHoldUntil` puts its seats' deadline back to expiresAt. */
-export async function setStatus(
+async function setStatus(
   em: Em,
   bookingId: number,
   status: string,
@@ -116,3 +113,24 @@ export async function setStatus(
     bookingId,
   ]);
 }
+
+/**
+ * Locks those of `bookingIds` that are lapsed holds, in id order (their seats are the caller's
+ * already), and re-checks under the lock: a booking paid or expired meanwhile is left out. With
+ * `skipLocked` (the sweeper) a booking locked elsewhere is skipped, never waited for.
+ */
+async function lockLapsed(em: Em, bookingIds: readonly number[], opts: { skipLocked: boolean }) {
+  return query<{ id: string; user_id: string; run_id: number; pnr: string; status: string }>(
+    em,
+    `select b.id, b.user_id, b.run_id, b.pnr, b.status from bookings b
+      where b.id = any(?) and ${LAPSED}
+      order by b.id for update ${opts.skipLocked ? 'skip locked' : ''}`,
+    [bookingIds],
+  );
+}
+
+/**
+ * Booking rows. Lock order: a booking is locked after its seats (`lockWithSeats`) whenever the
+ * change can meet a hold's lazy expiry of it, which locks the seats and then the booking.
+ */
+export const bookings = { lockWithSeats, lock, lockLapsed, activeSeats, freeSeats, setStatus };
