@@ -10,6 +10,7 @@ import { adminStats, auditTrail, runOccupancy } from './modules/admin/admin.serv
 import type { Actor } from './modules/audit/transition-writer.ts';
 import { bookingByPnr, myBookings, pnrStatus } from './modules/booking/booking-queries.ts';
 import { calendar } from './modules/catalog/booking-window.ts';
+import { flushEvents } from './modules/events/event-handlers.ts';
 import { stationsByPrefix } from './modules/catalog/stations.service.ts';
 import { holdSeats, type HoldProbe } from './modules/booking/hold.service.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
@@ -43,8 +44,13 @@ export function createEngine(deps: EngineDeps) {
     log: deps.log,
     hooks: deps.hooks ?? {},
     em,
+    // Every transaction ends with the flush of what its events want written (audit, outbox).
     tx: async (work) => {
-      const result = await transaction(deps.orm, work);
+      const result = await transaction(deps.orm, async (tx) => {
+        const value = await work(tx);
+        await flushEvents(tx);
+        return value;
+      });
       deps.hooks?.afterCommit?.();
       return result;
     },

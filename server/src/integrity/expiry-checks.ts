@@ -1,12 +1,12 @@
 import { query } from '../common/sql.ts';
-import { EXPIRE_ACTION } from '../modules/booking/lapse.ts';
+import { ACTIONS } from '../modules/events/event-handlers.ts';
 import type { Check } from './report.ts';
 
 /**
  * The audit action of an expiry. Taken from the engine so that a rename there cannot leave these
  * checks silently finding nothing; change it here to check a database written by another version.
  */
-export const EXPIRE_AUDIT_ACTION: string = EXPIRE_ACTION;
+export const EXPIRE_AUDIT_ACTION: string = ACTIONS.expire;
 
 /*
  * Invariant 4: a hold is freed after its time and never before. The audit row's `at` is now() of

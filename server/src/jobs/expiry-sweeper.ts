@@ -1,9 +1,8 @@
 import type { EngineContext } from '../engine-context.ts';
 import { query } from '../common/sql.ts';
 import { expireLapsed } from '../modules/booking/lapse.ts';
-import { bumpSeats, seatsChanged } from '../modules/booking/seat-changes.ts';
+import { bumpSeats } from '../modules/booking/seat-changes.ts';
 import { seats } from '../modules/booking/seats.repository.ts';
-import { recordTransitions } from '../modules/audit/transition-writer.ts';
 
 /**
  * Expires lapsed holds in batches. Never waits: seats and bookings locked by anyone else are
@@ -39,18 +38,8 @@ export async function sweepExpiredHolds(
     const { expired, freedSeatIds } = await expireLapsed(em, eligible, { skipLocked: true });
     if (expired.length === 0) return 0;
 
-    const deltas = await bumpSeats(em, freedSeatIds);
-    const runOfSeat = await seats.runsOf(em, freedSeatIds);
-    const byRun = new Map<number, typeof deltas>();
-    for (const d of deltas) {
-      const runId = runOfSeat.get(d.seatId)!;
-      byRun.set(runId, [...(byRun.get(runId) ?? []), d]);
-    }
-    await recordTransitions(
-      em,
-      [],
-      [...byRun].map(([runId, seats]) => seatsChanged(runId, seats)),
-    );
+    // Bumping announces the freed seats, per run.
+    await bumpSeats(em, freedSeatIds);
     return expired.length;
   });
 }

@@ -1,8 +1,6 @@
-import { rooms } from '@berth/shared';
 import type { EngineContext } from '../engine-context.ts';
 import { query } from '../common/sql.ts';
-import { outboxPush } from '../modules/audit/outbox-push.ts';
-import { recordTransitions } from '../modules/audit/transition-writer.ts';
+import { raise } from '../modules/events/domain-events.ts';
 
 /** How long before a hold expires its holder is warned. */
 export const WARN_BEFORE_SECONDS = 60;
@@ -37,18 +35,14 @@ export async function warnExpiringHolds(ctx: EngineContext): Promise<number> {
       [WARN_BEFORE_SECONDS],
     );
     const serverNow = new Date().toISOString();
-    await recordTransitions(
-      tx,
-      [],
-      due.map((b) =>
-        outboxPush('hold:expiring', rooms.user(Number(b.user_id)), {
-          bookingId: Number(b.id),
-          pnr: b.pnr,
-          expiresAt: new Date(b.expires_at).toISOString(),
-          serverNow,
-        }),
-      ),
-    );
+    for (const b of due) {
+      raise(tx, {
+        type: 'hold.expiring',
+        booking: { id: Number(b.id), pnr: b.pnr, userId: Number(b.user_id) },
+        expiresAt: new Date(b.expires_at).toISOString(),
+        serverNow,
+      });
+    }
     return due.length;
   });
 }

@@ -2,7 +2,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { query } from '../common/sql.ts';
 import { systemActor } from '../modules/audit/transition-writer.ts';
 import { settlePayment } from '../modules/payments/payment-outcome.ts';
-import { completeRefund } from '../modules/payments/refund.service.ts';
+import { completeRefund } from '../modules/payments/refund-completion.ts';
 
 export interface ReconcileReport {
   payments: number;

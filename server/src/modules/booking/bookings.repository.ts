@@ -3,6 +3,7 @@ import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import type { Actor } from '../audit/transition-writer.ts';
+import { raise } from '../events/domain-events.ts';
 import { LAPSED, seats as seatRows } from './seats.repository.ts';
 
 export interface LockedBooking {
@@ -90,14 +91,30 @@ export function assertOwner(booking: LockedBooking | undefined, actor: Actor): L
   return booking;
 }
 
-/** Deactivates a booking's seat rows; returns the seats to bump and announce. */
-async function freeSeats(em: Em, bookingId: number): Promise<number[]> {
-  const rows = await query<{ seat_id: string }>(
+/**
+ * Deactivates the seat rows of bookings, and raises `seats.freed` per run and class; returns the
+ * freed seats, for the caller to bump.
+ */
+async function freeSeats(em: Em, bookingIds: readonly number[]): Promise<number[]> {
+  if (bookingIds.length === 0) return [];
+  const rows = await query<{ seat_id: string; run_id: number; class_code: string }>(
     em,
-    `update booking_seats set active = false where booking_id = ? and active returning seat_id`,
-    [bookingId],
+    `with freed as (
+       update booking_seats set active = false where booking_id = any(?) and active
+       returning seat_id
+     )
+     select f.seat_id, s.run_id, s.class_code from freed f join seats s on s.id = f.seat_id`,
+    [bookingIds],
   );
-  return rows.map((r) => Number(r.seat_id));
+  const groups = new Map<string, { runId: number; classCode: string; seatIds: number[] }>();
+  for (const r of rows) {
+    const key = `${r.run_id}:${r.class_code}`;
+    const group = groups.get(key) ?? { runId: r.run_id, classCode: r.class_code, seatIds: [] };
+    group.seatIds.push(Number(r.seat_id));
+    groups.set(key, group);
+  }
+  for (const g of groups.values()) raise(em, { type: 'seats.freed', ...g });
+  return [...new Set(rows.map((r) => Number(r.seat_id)))];
 }
 
 /** Sets a locked booking's status; `resetHoldUntil` puts its seats' deadline back to expiresAt. */
@@ -120,7 +137,7 @@ async function setStatus(
  * `skipLocked` (the sweeper) a booking locked elsewhere is skipped, never waited for.
  */
 async function lockLapsed(em: Em, bookingIds: readonly number[], opts: { skipLocked: boolean }) {
-  return query<{ id: string; user_id: string; run_id: number; pnr: string; status: string }>(
+  return query<{ id: string; user_id: string; run_id: number; pnr: string; status: BookingStatus }>(
     em,
     `select b.id, b.user_id, b.run_id, b.pnr, b.status from bookings b
       where b.id = any(?) and ${LAPSED}

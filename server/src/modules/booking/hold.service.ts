@@ -9,8 +9,8 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
-import { bookingUpdated } from '../audit/outbox-push.ts';
-import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
+import type { Actor } from '../audit/transition-writer.ts';
+import { raise } from '../events/domain-events.ts';
 import {
   claimKey,
   completeKey,
@@ -22,11 +22,9 @@ import { users } from '../auth/users.repository.ts';
 import { expireLapsed } from './lapse.ts';
 import { LAPSED, LIVE, seats } from './seats.repository.ts';
 import { newPnr } from './pnr.ts';
-import { bumpSeats, seatsChanged } from './seat-changes.ts';
+import { bumpSeats } from './seat-changes.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
 import { isPnrCollision, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
-
-export const HOLD_ACTION = 'HOLD';
 
 /**
  * Filled in by a hold for whoever wants to see inside it (the race demo). Only a probed hold pays
@@ -153,15 +151,12 @@ async function holdTx(
 
   const freedSeatIds = await expireBlockingLapsed(ctx, em, overlaps, lockIds);
   const view = await insertHold(ctx, em, actor.userId, p);
-  const deltas = await bumpSeats(em, [...new Set([...req.seatIds, ...freedSeatIds])]);
-  await recordTransitions(
-    em,
-    [{ actor, action: HOLD_ACTION, bookingId: view.id, before: null, after: { status: 'held' } }],
-    [
-      seatsChanged(req.runId, deltas),
-      bookingUpdated(actor.userId, { bookingId: view.id, pnr: view.pnr, status: 'held' }),
-    ],
-  );
+  await bumpSeats(em, [...new Set([...req.seatIds, ...freedSeatIds])]);
+  raise(em, {
+    type: 'booking.held',
+    actor,
+    booking: { id: view.id, pnr: view.pnr, userId: actor.userId },
+  });
   return settle(em, actor.userId, req.idempotencyKey, { ok: true, data: view });
 }
 

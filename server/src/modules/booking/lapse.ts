@@ -1,26 +1,23 @@
-import { rooms } from '@berth/shared';
+import type { BookingStatus } from '@berth/shared';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
-import { bookingUpdated, outboxPush, type OutboxMessage } from '../audit/outbox-push.ts';
-import { recordTransitions, systemActor, type AuditRecord } from '../audit/transition-writer.ts';
+import { raise } from '../events/domain-events.ts';
 import { bookings } from './bookings.repository.ts';
-
-export const EXPIRE_ACTION = 'EXPIRE';
 
 export interface ExpiredBooking {
   id: number;
   userId: number;
   runId: number;
   pnr: string;
-  status: string;
+  status: BookingStatus;
 }
 
 /**
  * Expires lapsed bookings. The caller holds the row locks of all their seats (lock order: seats,
  * then bookings); the bookings are locked here in id order and re-checked under the lock, so a
  * booking paid or expired meanwhile is left alone. With `skipLocked` (the sweeper) a booking
- * locked elsewhere is skipped, never waited for. Returns the expired bookings and freed seats;
- * the caller bumps the seats and announces them.
+ * locked elsewhere is skipped, never waited for. Raises `booking.expired` for each; returns
+ * them and the freed seats, which the caller bumps.
  */
 export async function expireLapsed(
   em: Em,
@@ -34,11 +31,7 @@ export async function expireLapsed(
   await query(em, `update bookings set status = 'expired', updated_at = now() where id = any(?)`, [
     ids,
   ]);
-  const freed = await query<{ seat_id: string }>(
-    em,
-    `update booking_seats set active = false where booking_id = any(?) and active returning seat_id`,
-    [ids],
-  );
+  const freedSeatIds = await bookings.freeSeats(em, ids);
   const expired = locked.map((b) => ({
     id: Number(b.id),
     userId: Number(b.user_id),
@@ -46,17 +39,12 @@ export async function expireLapsed(
     pnr: b.pnr,
     status: b.status,
   }));
-  const audits: AuditRecord[] = expired.map((b) => ({
-    actor: systemActor,
-    action: EXPIRE_ACTION,
-    bookingId: b.id,
-    before: { status: b.status },
-    after: { status: 'expired' },
-  }));
-  const messages: OutboxMessage[] = expired.flatMap((b) => [
-    outboxPush('hold:expired', rooms.user(b.userId), { bookingId: b.id, pnr: b.pnr }),
-    bookingUpdated(b.userId, { bookingId: b.id, pnr: b.pnr, status: 'expired' }),
-  ]);
-  await recordTransitions(em, audits, messages);
-  return { expired, freedSeatIds: [...new Set(freed.map((r) => Number(r.seat_id)))] };
+  for (const b of expired) {
+    raise(em, {
+      type: 'booking.expired',
+      booking: { id: b.id, pnr: b.pnr, userId: b.userId },
+      was: b.status,
+    });
+  }
+  return { expired, freedSeatIds };
 }

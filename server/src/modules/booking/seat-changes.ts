@@ -1,19 +1,21 @@
-import { rooms, type OccupancyState, type SeatDelta } from '@berth/shared';
+import type { OccupancyState, SeatDelta } from '@berth/shared';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
-import { outboxPush, type OutboxMessage } from '../audit/outbox-push.ts';
+import { raise } from '../events/domain-events.ts';
 
 const stateOf = (status: string): OccupancyState => (status === 'confirmed' ? 'booked' : 'held');
 
 /**
- * Bumps the versions of seats whose occupancy this transaction changed and reads their whole
- * occupancy along the route, in one statement. The caller must hold the seats' row locks, so
- * what it reads is exactly what will commit.
+ * Bumps the versions of seats whose occupancy this transaction changed, reads their whole
+ * occupancy along the route in the same statement, and raises `seats.changed` per run: a change
+ * to what a seat shows is announced wherever it is made, so none can go unpushed. The caller
+ * must hold the seats' row locks, so what it reads is exactly what will commit.
  */
 export async function bumpSeats(em: Em, seatIds: readonly number[]): Promise<SeatDelta[]> {
   if (seatIds.length === 0) return [];
   const rows = await query<{
     id: string;
+    run_id: number;
     version: string;
     from_seq: number | null;
     to_seq: number | null;
@@ -21,9 +23,10 @@ export async function bumpSeats(em: Em, seatIds: readonly number[]): Promise<Sea
   }>(
     em,
     `with bumped as (
-       update seats set version = version + 1 where id = any(?) returning id, version
+       update seats set version = version + 1 where id = any(?) returning id, run_id, version
      )
-     select bumped.id, bumped.version, lower(bs.stops) as from_seq, upper(bs.stops) as to_seq, b.status
+     select bumped.id, bumped.run_id, bumped.version, lower(bs.stops) as from_seq,
+            upper(bs.stops) as to_seq, b.status
        from bumped
        left join booking_seats bs on bs.seat_id = bumped.id and bs.active
        left join bookings b on b.id = bs.booking_id
@@ -31,21 +34,24 @@ export async function bumpSeats(em: Em, seatIds: readonly number[]): Promise<Sea
     [seatIds],
   );
   const deltas = new Map<number, SeatDelta>();
+  const runOf = new Map<number, number>();
   for (const r of rows) {
     const seatId = Number(r.id);
     let delta = deltas.get(seatId);
     if (!delta) {
       delta = { seatId, version: Number(r.version), occupancy: [] };
       deltas.set(seatId, delta);
+      runOf.set(seatId, r.run_id);
     }
     if (r.status && r.from_seq !== null && r.to_seq !== null) {
       delta.occupancy.push({ from: r.from_seq, to: r.to_seq, state: stateOf(r.status) });
     }
   }
+  const byRun = new Map<number, SeatDelta[]>();
+  for (const delta of deltas.values()) {
+    const runId = runOf.get(delta.seatId)!;
+    byRun.set(runId, [...(byRun.get(runId) ?? []), delta]);
+  }
+  for (const [runId, seats] of byRun) raise(em, { type: 'seats.changed', runId, seats });
   return [...deltas.values()];
-}
-
-/** The `seats:changed` outbox message for one run; the relay stamps `committedAt`. */
-export function seatsChanged(runId: number, seats: SeatDelta[]): OutboxMessage {
-  return outboxPush('seats:changed', rooms.run(runId), { runId, seats });
 }

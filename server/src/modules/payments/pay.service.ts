@@ -4,8 +4,8 @@ import { DomainError } from '../../common/errors.ts';
 import { parse } from '../../common/validate.ts';
 import { query } from '../../common/sql.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
-import { bookingUpdated } from '../audit/outbox-push.ts';
-import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
+import type { Actor } from '../audit/transition-writer.ts';
+import { raise } from '../events/domain-events.ts';
 import { assertOwner, bookings } from '../booking/bookings.repository.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
 import {
@@ -17,9 +17,7 @@ import {
 } from '../idempotency/idempotency.ts';
 import { GatewayTimeout } from './gateway.ts';
 import { settlePayment } from './payment-outcome.ts';
-import { completeRefund } from './refund.service.ts';
-
-export const PAY_STARTED_ACTION = 'PAY_STARTED';
+import { completeRefund } from './refund-completion.ts';
 
 type PayOutcome = Outcome<{ bookingId: number }>;
 
@@ -72,25 +70,7 @@ export async function payBooking(
         where id = ?`,
       [settings.timeoutMs / 1000, booking!.id],
     );
-    await recordTransitions(
-      em,
-      [
-        {
-          actor,
-          action: PAY_STARTED_ACTION,
-          bookingId: booking!.id,
-          before: { status: 'held' },
-          after: { status: 'paying' },
-        },
-      ],
-      [
-        bookingUpdated(actor.userId, {
-          bookingId: booking!.id,
-          pnr: booking!.pnr,
-          status: 'paying',
-        }),
-      ],
-    );
+    raise(em, { type: 'booking.paying', actor, booking: booking! });
     return {
       kind: 'new' as const,
       paymentId: Number(payment!.id),

@@ -1,18 +1,14 @@
-import type { Ack, BookingStatus, BookingView } from '@berth/shared';
+import type { Ack, BookingView } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
-import { bookingUpdated } from '../audit/outbox-push.ts';
-import { recordTransitions, type Actor } from '../audit/transition-writer.ts';
+import type { Actor } from '../audit/transition-writer.ts';
 import { bookings } from '../booking/bookings.repository.ts';
-import { payments } from './payments.repository.ts';
-import { bumpSeats, seatsChanged } from '../booking/seat-changes.ts';
+import { bumpSeats } from '../booking/seat-changes.ts';
+import { raise } from '../events/domain-events.ts';
 import { completeKey } from '../idempotency/idempotency.ts';
 import type { GatewayResult } from './gateway.ts';
-
-export const PAY_CONFIRMED_ACTION = 'PAY_CONFIRMED';
-export const PAY_DECLINED_ACTION = 'PAY_DECLINED';
-export const REFUND_STARTED_ACTION = 'REFUND_STARTED';
+import { payments } from './payments.repository.ts';
 
 export type PaymentSettlement =
   | { kind: 'confirmed'; bookingId: number }
@@ -52,26 +48,12 @@ export async function settlePayment(
     `update payments set status = ?, gateway_ref = ?, failure_reason = ?, updated_at = now() where id = ?`,
     [charged ? 'succeeded' : 'failed', result.reference, charged ? null : result.status, paymentId],
   );
-  const notify = (status: BookingStatus) =>
-    bookingUpdated(booking.userId, { bookingId: booking.id, pnr: booking.pnr, status });
 
   if (charged && booking.status === 'paying') {
     await bookings.setStatus(em, booking.id, 'confirmed');
     // Held becomes booked on every map: a new version, pushed with the status.
-    const deltas = await bumpSeats(em, await bookings.activeSeats(em, booking.id));
-    await recordTransitions(
-      em,
-      [
-        {
-          actor,
-          action: PAY_CONFIRMED_ACTION,
-          bookingId: booking.id,
-          before: { status: 'paying' },
-          after: { status: 'confirmed' },
-        },
-      ],
-      [seatsChanged(booking.runId, deltas), notify('confirmed')],
-    );
+    await bumpSeats(em, await bookings.activeSeats(em, booking.id));
+    raise(em, { type: 'booking.confirmed', actor, booking });
     await finishKey(em, userId, payment.idempotency_key, {
       ok: true,
       data: { bookingId: booking.id },
@@ -87,19 +69,13 @@ export async function settlePayment(
        values (?, ?, ?, 'late_charge', 'pending') returning id`,
       [booking.id, paymentId, payment.amount_paise],
     );
-    await recordTransitions(
-      em,
-      [
-        {
-          actor,
-          action: REFUND_STARTED_ACTION,
-          bookingId: booking.id,
-          before: { refund: null },
-          after: { refund: 'pending', reason: 'late_charge' },
-        },
-      ],
-      [notify(booking.status)],
-    );
+    raise(em, {
+      type: 'refund.started',
+      actor,
+      booking,
+      status: booking.status,
+      reason: 'late_charge',
+    });
     const err = new DomainError(
       'HOLD_EXPIRED',
       'Your hold ended before the payment arrived; it is being refunded.',
@@ -111,19 +87,7 @@ export async function settlePayment(
   if (booking.status === 'paying') {
     // Back to held; if its time is already up the sweeper (or the next hold) expires it.
     await bookings.setStatus(em, booking.id, 'held', { resetHoldUntil: true });
-    await recordTransitions(
-      em,
-      [
-        {
-          actor,
-          action: PAY_DECLINED_ACTION,
-          bookingId: booking.id,
-          before: { status: 'paying' },
-          after: { status: 'held' },
-        },
-      ],
-      [notify('held')],
-    );
+    raise(em, { type: 'payment.declined', actor, booking });
   }
   const declined = new DomainError(
     'PAYMENT_DECLINED',

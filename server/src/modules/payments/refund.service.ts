@@ -4,12 +4,12 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import { SimulatedCrash, type EngineContext } from '../../engine-context.ts';
-import { bookingUpdated } from '../audit/outbox-push.ts';
-import { recordTransitions, systemActor, type Actor } from '../audit/transition-writer.ts';
+import type { Actor } from '../audit/transition-writer.ts';
 import { assertOwner, bookings, type LockedBooking } from '../booking/bookings.repository.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
-import { releaseLocked } from '../booking/release.service.ts';
-import { bumpSeats, seatsChanged } from '../booking/seat-changes.ts';
+import { releaseLocked } from '../booking/booking-transitions.ts';
+import { bumpSeats } from '../booking/seat-changes.ts';
+import { raise } from '../events/domain-events.ts';
 import { departureAt } from '../catalog/route-cache.ts';
 import {
   claimKey,
@@ -19,11 +19,8 @@ import {
   unwrap,
   type Outcome,
 } from '../idempotency/idempotency.ts';
-import { GatewayTimeout } from './gateway.ts';
-import { payments, refunds } from './payments.repository.ts';
-
-export const CANCEL_ACTION = 'CANCEL';
-export const REFUND_SUCCEEDED_ACTION = 'REFUND_SUCCEEDED';
+import { payments } from './payments.repository.ts';
+import { completeRefund } from './refund-completion.ts';
 
 type CancelOutcome = Outcome<{ bookingId: number; refundId: number | null }>;
 
@@ -98,7 +95,7 @@ async function cancelLocked(
   const payment = await payments.lockSucceededOf(em, booking.id);
   if (!payment) throw new Error(`confirmed booking ${booking.id} has no payment`);
   await bookings.setStatus(em, booking.id, 'cancelled');
-  const deltas = await bumpSeats(em, await bookings.freeSeats(em, booking.id));
+  await bumpSeats(em, await bookings.freeSeats(em, [booking.id]));
   const amount = Math.floor((payment.amount_paise * ctx.config.REFUND_PERCENT) / 100);
   const [refund] = await query<{ id: string }>(
     em,
@@ -106,26 +103,7 @@ async function cancelLocked(
      values (?, ?, ?, 'cancellation', 'pending') returning id`,
     [booking.id, payment.id, amount],
   );
-  await recordTransitions(
-    em,
-    [
-      {
-        actor,
-        action: CANCEL_ACTION,
-        bookingId: booking.id,
-        before: { status: 'confirmed' },
-        after: { status: 'cancelled', refund: 'pending' },
-      },
-    ],
-    [
-      seatsChanged(booking.runId, deltas),
-      bookingUpdated(booking.userId, {
-        bookingId: booking.id,
-        pnr: booking.pnr,
-        status: 'cancelled',
-      }),
-    ],
-  );
+  raise(em, { type: 'booking.cancelled', actor, booking });
   return Number(refund!.id);
 }
 
@@ -142,52 +120,4 @@ async function assertRefundWindow(ctx: EngineContext, booking: LockedBooking) {
       `Cancellations close ${ctx.config.CANCEL_CUTOFF_MINUTES} minutes before departure from ${boarding.code}.`,
     );
   }
-}
-
-/**
- * The refund's second and third phases: ask the gateway (no transaction open), then record its
- * answer. Safe to repeat: the gateway key and the pending check make it happen once.
- */
-export async function completeRefund(ctx: EngineContext, refundId: number): Promise<void> {
-  const [refund] = await query<{ amount_paise: number; status: string }>(
-    ctx.em(),
-    `select amount_paise, status from refunds where id = ?`,
-    [refundId],
-  );
-  if (!refund || refund.status !== 'pending') return;
-  let result;
-  try {
-    result = await ctx.gateway.refund(`refund-${refundId}`, refund.amount_paise);
-  } catch (err) {
-    if (err instanceof GatewayTimeout) return; // the reconciler finishes it
-    throw err;
-  }
-  await ctx.tx(async (em) => {
-    const row = await refunds.lock(em, refundId);
-    if (!row || row.status !== 'pending') return;
-    await query(
-      em,
-      `update refunds set status = 'succeeded', gateway_ref = ?, updated_at = now() where id = ?`,
-      [result.reference, refundId],
-    );
-    await recordTransitions(
-      em,
-      [
-        {
-          actor: systemActor,
-          action: REFUND_SUCCEEDED_ACTION,
-          bookingId: Number(row.booking_id),
-          before: { refund: 'pending' },
-          after: { refund: 'succeeded' },
-        },
-      ],
-      [
-        bookingUpdated(Number(row.user_id), {
-          bookingId: Number(row.booking_id),
-          pnr: row.pnr,
-          refund: 'succeeded',
-        }),
-      ],
-    );
-  });
 }

@@ -1,0 +1,64 @@
+import type { BookingStatus, SeatDelta } from '@berth/shared';
+import { SqlTx, type Em } from '../../common/sql.ts';
+import type { Actor } from '../audit/transition-writer.ts';
+
+/** The booking a transition happened to, as its events name it. */
+export interface BookingRef {
+  id: number;
+  pnr: string;
+  userId: number;
+}
+
+/**
+ * Everything that happens inside a booking transaction, typed. A transition raises its event
+ * where it happens; handlers (`event-handlers.ts`) turn events into the audit rows and pushes
+ * they want, and one flush at the end of the transaction writes them all in a single statement,
+ * in the same transaction as the change (invariant 2). Handlers compute, they never take locks.
+ */
+export type DomainEvent =
+  /** Seats' versions were bumped: their new occupancy, for every watcher of the run. */
+  | { type: 'seats.changed'; runId: number; seats: SeatDelta[] }
+  /**
+   * Seats of one run and class became free (a release, a cancellation, an expiry). Carries the
+   * run and class, so promotion from a waitlist can hang on it.
+   */
+  | { type: 'seats.freed'; runId: number; classCode: string; seatIds: number[] }
+  | { type: 'booking.held'; actor: Actor; booking: BookingRef }
+  | { type: 'booking.released'; actor: Actor; booking: BookingRef }
+  | { type: 'booking.expired'; booking: BookingRef; was: BookingStatus }
+  | { type: 'booking.paying'; actor: Actor; booking: BookingRef }
+  | { type: 'booking.confirmed'; actor: Actor; booking: BookingRef }
+  | { type: 'payment.declined'; actor: Actor; booking: BookingRef }
+  | { type: 'booking.cancelled'; actor: Actor; booking: BookingRef }
+  /** A refund was recorded and is on its way to the gateway. */
+  | {
+      type: 'refund.started';
+      actor: Actor;
+      booking: BookingRef;
+      /** The booking's status the push repeats (a late charge's booking is already over). */
+      status: BookingStatus;
+      reason: 'cancellation' | 'late_charge';
+    }
+  | { type: 'refund.succeeded'; booking: BookingRef }
+  /** A hold's last minute began. */
+  | { type: 'hold.expiring'; booking: BookingRef; expiresAt: string; serverNow: string };
+
+export type DomainEventType = DomainEvent['type'];
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+const raised = new WeakMap<SqlTx, DomainEvent[]>();
+
+/** Raises an event inside the transaction `em`; it takes effect if and when that commits. */
+export function raise(em: Em, event: DomainEvent): void {
+  if (!(em instanceof SqlTx)) throw new Error(`${event.type} raised outside a transaction`);
+  const list = raised.get(em);
+  if (list) list.push(event);
+  else raised.set(em, [event]);
+}
+
+/** The events raised in `tx` so far, forgotten once taken (the flush takes them). */
+export function takeRaised(tx: SqlTx): DomainEvent[] {
+  const list = raised.get(tx) ?? [];
+  raised.delete(tx);
+  return list;
+}

@@ -1,0 +1,169 @@
+import { rooms, type BookingStatus } from '@berth/shared';
+import type { SqlTx } from '../../common/sql.ts';
+import { bookingUpdated, outboxPush, type OutboxMessage } from '../audit/outbox-push.ts';
+import { recordTransitions, systemActor, type AuditRecord } from '../audit/transition-writer.ts';
+import {
+  takeRaised,
+  type BookingRef,
+  type DomainEventType,
+  type EventOf,
+} from './domain-events.ts';
+
+/** What a handler wants written for an event: audit rows and outbox messages. */
+export interface Effects {
+  audits?: AuditRecord[];
+  pushes?: OutboxMessage[];
+}
+type Handler<T extends DomainEventType> = (event: EventOf<T>) => Effects;
+
+/** The audit actions, as the audit trail and the integrity checker read them. */
+export const ACTIONS = {
+  hold: 'HOLD',
+  release: 'RELEASE',
+  expire: 'EXPIRE',
+  payStarted: 'PAY_STARTED',
+  payConfirmed: 'PAY_CONFIRMED',
+  payDeclined: 'PAY_DECLINED',
+  cancel: 'CANCEL',
+  refundStarted: 'REFUND_STARTED',
+  refundSucceeded: 'REFUND_SUCCEEDED',
+} as const;
+
+const audit = (
+  e: { actor?: AuditRecord['actor']; booking: { id: number } },
+  action: string,
+  before: AuditRecord['before'],
+  after: AuditRecord['after'],
+): AuditRecord => ({
+  actor: e.actor ?? systemActor,
+  action,
+  bookingId: e.booking.id,
+  before,
+  after,
+});
+
+const statusPush = (e: { booking: BookingRef }, status: BookingStatus) =>
+  bookingUpdated(e.booking.userId, { bookingId: e.booking.id, pnr: e.booking.pnr, status });
+
+/**
+ * Each event's effects, by event type: one place says what every transition audits and pushes.
+ * More than one handler may listen to an event (`on`): promotion from a waitlist would add one
+ * to `seats.freed`.
+ */
+const handlers: { [T in DomainEventType]: Handler<T>[] } = {
+  'seats.changed': [
+    (e) => ({
+      pushes: [outboxPush('seats:changed', rooms.run(e.runId), { runId: e.runId, seats: e.seats })],
+    }),
+  ],
+  'seats.freed': [],
+  'booking.held': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.hold, null, { status: 'held' })],
+      pushes: [statusPush(e, 'held')],
+    }),
+  ],
+  'booking.released': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.release, { status: 'held' }, { status: 'released' })],
+      pushes: [statusPush(e, 'released')],
+    }),
+  ],
+  'booking.expired': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.expire, { status: e.was }, { status: 'expired' })],
+      pushes: [
+        outboxPush('hold:expired', rooms.user(e.booking.userId), {
+          bookingId: e.booking.id,
+          pnr: e.booking.pnr,
+        }),
+        statusPush(e, 'expired'),
+      ],
+    }),
+  ],
+  'booking.paying': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.payStarted, { status: 'held' }, { status: 'paying' })],
+      pushes: [statusPush(e, 'paying')],
+    }),
+  ],
+  'booking.confirmed': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.payConfirmed, { status: 'paying' }, { status: 'confirmed' })],
+      pushes: [statusPush(e, 'confirmed')],
+    }),
+  ],
+  'payment.declined': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.payDeclined, { status: 'paying' }, { status: 'held' })],
+      pushes: [statusPush(e, 'held')],
+    }),
+  ],
+  'booking.cancelled': [
+    (e) => ({
+      audits: [
+        audit(
+          e,
+          ACTIONS.cancel,
+          { status: 'confirmed' },
+          { status: 'cancelled', refund: 'pending' },
+        ),
+      ],
+      pushes: [statusPush(e, 'cancelled')],
+    }),
+  ],
+  'refund.started': [
+    (e) => ({
+      audits: [
+        audit(e, ACTIONS.refundStarted, { refund: null }, { refund: 'pending', reason: e.reason }),
+      ],
+      pushes: [statusPush(e, e.status)],
+    }),
+  ],
+  'refund.succeeded': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.refundSucceeded, { refund: 'pending' }, { refund: 'succeeded' })],
+      pushes: [
+        bookingUpdated(e.booking.userId, {
+          bookingId: e.booking.id,
+          pnr: e.booking.pnr,
+          refund: 'succeeded',
+        }),
+      ],
+    }),
+  ],
+  'hold.expiring': [
+    (e) => ({
+      pushes: [
+        outboxPush('hold:expiring', rooms.user(e.booking.userId), {
+          bookingId: e.booking.id,
+          pnr: e.booking.pnr,
+          expiresAt: e.expiresAt,
+          serverNow: e.serverNow,
+        }),
+      ],
+    }),
+  ],
+};
+
+/** Adds a handler of an event (another module's reaction to it). */
+export function on<T extends DomainEventType>(type: T, handler: Handler<T>): void {
+  (handlers[type] as Handler<T>[]).push(handler);
+}
+
+/**
+ * Writes the effects of every event raised in `tx`, in one statement, as its last before the
+ * commit. Called by the engine's `tx` for every transaction.
+ */
+export async function flushEvents(tx: SqlTx): Promise<void> {
+  const audits: AuditRecord[] = [];
+  const pushes: OutboxMessage[] = [];
+  for (const event of takeRaised(tx)) {
+    for (const handler of handlers[event.type] as Handler<typeof event.type>[]) {
+      const effects = handler(event);
+      audits.push(...(effects.audits ?? []));
+      pushes.push(...(effects.pushes ?? []));
+    }
+  }
+  await recordTransitions(tx, audits, pushes);
+}
