@@ -150,6 +150,7 @@ export function createApp(deps: AppDeps) {
     nodeId,
     transport,
     health,
+    router,
 
     /** Starts the background jobs and listens on `port` (0: any free port). */
     async listen(port = config.PORT): Promise<{ port: number }> {

@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+import { commandSchemas } from './commands.ts';
 import { ackSchema, type Ack } from './errors.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './events.ts';
 import {
@@ -67,5 +68,15 @@ describe('the wire contract', () => {
       false,
     );
     expect(schema.safeParse({ ok: true, data: { runId: 1 } }).success).toBe(false);
+  });
+});
+
+describe('command schemas', () => {
+  it('name every command, each with the schema its payload type is inferred from', () => {
+    expectTypeOf<keyof typeof commandSchemas>().toEqualTypeOf<keyof ClientToServerEvents>();
+    expectTypeOf<z.infer<(typeof commandSchemas)['hold:create']>>().toEqualTypeOf<
+      PayloadOf<'hold:create'>
+    >();
+    expect(commandSchemas['run:watch']).toBe(runWatchSchema);
   });
 });

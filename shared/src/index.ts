@@ -7,6 +7,8 @@ export * from './schemas/search.ts';
 export * from './rooms.ts';
 export * from './schemas/realtime.ts';
 export * from './events.ts';
+export * from './commands.ts';
 export * from './schemas/auth.ts';
 export * from './schemas/race.ts';
 export * from './schemas/views.ts';
+export * from './schemas/admin.ts';

@@ -46,6 +46,11 @@ export class Router {
     return this;
   }
 
+  /** Every route, in the order they are matched. */
+  list(): readonly Route[] {
+    return this.routes;
+  }
+
   /** True if some route serves this path (any method): the transports send the rest elsewhere. */
   serves(path: string): boolean {
     return path === '/metrics' || path.startsWith('/api/') || path === '/api';
@@ -64,8 +69,8 @@ export class Router {
   }
 
   private async dispatch(raw: RawRequest): Promise<HttpResult> {
-    const url = new URL(raw.url, 'http://berth.local');
-    const path = decodeURIComponent(url.pathname);
+    const url = parseUrl(raw.url);
+    const path = decodePath(url.pathname);
     let pathMatched = false;
     for (const route of this.routes) {
       const match = route.pattern.exec(path);
@@ -103,6 +108,23 @@ export class Router {
     if (!token)
       throw new DomainError('UNAUTHENTICATED', 'Send the access token as "Bearer <token>".');
     return this.authenticate(token);
+  }
+}
+
+function parseUrl(raw: string): URL {
+  try {
+    return new URL(raw, 'http://berth.local');
+  } catch {
+    throw new DomainError('VALIDATION', 'The request target is not a valid URL.');
+  }
+}
+
+/** The path with its percent-escapes decoded; a malformed escape is the client's mistake. */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new DomainError('VALIDATION', 'The path has a malformed percent-escape.');
   }
 }
 

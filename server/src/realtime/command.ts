@@ -31,31 +31,52 @@ export function command<E extends CommandName>(
   run: (payload: unknown, user: SignedIn | null) => Promise<DataOf<E>>,
   onDone?: (seconds: number) => void,
 ): void {
-  const listener = async (payload: unknown, ack: unknown) => {
-    deps.metrics.events.inc({ event });
-    if (typeof ack !== 'function') return; // every command is acknowledged; without one, ignore it
-    const respond = ack as (result: Ack<DataOf<E>>) => void;
+  const answer = (respond: Respond<E>, result: Ack<DataOf<E>>) => {
+    respond(result);
+    deps.metrics.acks.inc({ event, code: result.ok ? 'OK' : result.error.code });
+  };
+  const listener = async (payload: unknown, respond: Respond<E>) => {
     const started = performance.now();
     try {
       const user = options.auth ? signedIn(socket) : currentUser(socket);
       if (user) await deps.limits.consume(event, user.userId);
-      const data = await run(payload, user);
-      respond({ ok: true, data });
-      deps.metrics.acks.inc({ event, code: 'OK' });
+      answer(respond, { ok: true, data: await run(payload, user) });
     } catch (err) {
-      const domain = asDomainError(err, deps.log, event);
-      respond({ ok: false, error: domain.toAck() });
-      deps.metrics.acks.inc({ event, code: domain.code });
+      answer(respond, { ok: false, error: asDomainError(err, deps.log, event).toAck() });
     } finally {
       onDone?.((performance.now() - started) / 1000);
     }
   };
   (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(
     event,
-    (payload, ack) => {
-      void listener(payload, ack);
+    (...args) => {
+      deps.metrics.events.inc({ event });
+      const ackAt = lastFunction(args);
+      // Without an ack there is no one to answer: every command is acknowledged, so drop it.
+      if (ackAt === -1) return;
+      const respond = args[ackAt] as Respond<E>;
+      // `emit(event, ack)` or an ack before extra arguments: say so at once, or the client would
+      // only learn of it from its own timeout.
+      if (ackAt !== 1 || args.length !== 2) {
+        answer(respond, {
+          ok: false,
+          error: new DomainError(
+            'VALIDATION',
+            `Send ${event} as (payload, ack): one payload, then the ack.`,
+          ).toAck(),
+        });
+        return;
+      }
+      void listener(args[0], respond);
     },
   );
+}
+
+type Respond<E extends CommandName> = (result: Ack<DataOf<E>>) => void;
+
+function lastFunction(args: unknown[]): number {
+  for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return i;
+  return -1;
 }
 
 function currentUser(socket: BerthSocket): SignedIn | null {

@@ -1,3 +1,9 @@
+import {
+  loginRequestSchema,
+  logoutRequestSchema,
+  refreshRequestSchema,
+  registerRequestSchema,
+} from '@berth/shared';
 import { Reply, type Route } from '../http-types.ts';
 import type { ApiDeps } from './api-deps.ts';
 
@@ -6,13 +12,25 @@ export function authRoutes({ auth }: ApiDeps): Route[] {
     {
       method: 'POST',
       path: '/api/auth/register',
+      input: { body: registerRequestSchema },
       handler: async (req) => new Reply(201, { ok: true, data: await auth.register(req.body) }),
     },
-    { method: 'POST', path: '/api/auth/login', handler: (req) => auth.login(req.body) },
-    { method: 'POST', path: '/api/auth/refresh', handler: (req) => auth.refresh(req.body) },
+    {
+      method: 'POST',
+      path: '/api/auth/login',
+      input: { body: loginRequestSchema },
+      handler: (req) => auth.login(req.body),
+    },
+    {
+      method: 'POST',
+      path: '/api/auth/refresh',
+      input: { body: refreshRequestSchema },
+      handler: (req) => auth.refresh(req.body),
+    },
     {
       method: 'POST',
       path: '/api/auth/logout',
+      input: { body: logoutRequestSchema },
       handler: async (req) => {
         await auth.logout(req.body);
         return null;

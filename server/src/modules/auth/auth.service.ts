@@ -3,8 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import {
   id,
   loginRequestSchema,
+  logoutRequestSchema,
   refreshRequestSchema,
-  refreshTokenSchema,
   registerRequestSchema,
   type AuthTokens,
   type PublicUser,
@@ -50,10 +50,6 @@ export interface AuthServiceDeps {
 
 const JWT_SECRET_NAME = 'jwt';
 const familyIdSchema = z.uuid();
-const logoutInputSchema = z.union([
-  refreshTokenSchema,
-  refreshRequestSchema.transform((r) => r.refreshToken),
-]);
 
 interface UserRow {
   id: string;
@@ -225,7 +221,7 @@ export function createAuthService(deps: AuthServiceDeps) {
      * token itself or the request body `{ refreshToken }`.
      */
     async logout(input: unknown): Promise<void> {
-      const token = parse(logoutInputSchema, input);
+      const token = parse(logoutRequestSchema, input);
       const familyId = await familyOfToken(em(), token);
       if (familyId !== undefined) await revokeFamily(familyId);
     },
