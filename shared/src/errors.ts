@@ -40,7 +40,6 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  */
 export const RETRY_WITH_SAME_KEY: readonly ErrorCode[] = ['INTERNAL', 'UNAVAILABLE'];
 
-
 export const ackErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),

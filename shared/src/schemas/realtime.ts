@@ -4,7 +4,9 @@ import { id, serialId, stationCode } from './common.ts';
 import { seatDeltaSchema, seatMapSchema } from './seats.ts';
 
 /** Watch a run's seats for one segment: the ack carries the snapshot, then deltas follow. */
-export const runWatchSchema = z.object({ runId: serialId, from: stationCode, to: stationCode }).strict();
+export const runWatchSchema = z
+  .object({ runId: serialId, from: stationCode, to: stationCode })
+  .strict();
 export type RunWatch = z.infer<typeof runWatchSchema>;
 
 export const runUnwatchSchema = z.object({ runId: serialId }).strict();
