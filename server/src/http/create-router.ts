@@ -23,6 +23,7 @@ export function createHttpRouter(deps: {
     refresh: (input: unknown) => deps.auth.refresh(input),
     logout: (input: unknown) =>
       deps.auth.logout((input as { refreshToken?: unknown } | null)?.refreshToken),
+    signOutEverywhere: (userId: number) => deps.auth.signOutEverywhere(userId),
     me: (userId: number) => deps.auth.me(userId),
   };
   const api = { engine: deps.engine, auth: authApi, health: deps.health, nodes: deps.nodes };

@@ -13,6 +13,15 @@ export interface SignedIn {
   role: 'user' | 'admin';
 }
 
+/** What a command needs around it: logging, metrics, limits, and the revoked sign-ins. */
+export interface CommandDeps {
+  log: Logger;
+  metrics: Metrics;
+  limits: CommandLimits;
+  /** Whether a sign-in was revoked: memory only, asked on every command. */
+  revoked: (familyId: string) => boolean;
+}
+
 export interface CommandOptions {
   /** Only a signed-in user with an unexpired token may run it. */
   auth: boolean;
@@ -25,7 +34,7 @@ export interface CommandOptions {
  */
 export function command<E extends CommandName>(
   socket: BerthSocket,
-  deps: { log: Logger; metrics: Metrics; limits: CommandLimits },
+  deps: CommandDeps,
   event: E,
   options: CommandOptions,
   run: (payload: unknown, user: SignedIn | null) => Promise<DataOf<E>>,
@@ -38,7 +47,9 @@ export function command<E extends CommandName>(
   const listener = async (payload: unknown, respond: Respond<E>) => {
     const started = performance.now();
     try {
-      const user = options.auth ? signedIn(socket) : currentUser(socket);
+      const user = options.auth
+        ? signedIn(socket, deps.revoked)
+        : currentUser(socket, deps.revoked);
       if (user) await deps.limits.consume(event, user.userId);
       answer(respond, { ok: true, data: await run(payload, user) });
     } catch (err) {
@@ -79,19 +90,23 @@ function lastFunction(args: unknown[]): number {
   return -1;
 }
 
-function currentUser(socket: BerthSocket): SignedIn | null {
-  const { userId, role, tokenExpiresAt } = socket.data;
+/** The socket's user, or null when anonymous, expired or revoked (then it acts as anonymous). */
+function currentUser(socket: BerthSocket, revoked: CommandDeps['revoked']): SignedIn | null {
+  const { userId, role, tokenExpiresAt, familyId } = socket.data;
   if (userId === null || role === null) return null;
   if (tokenExpiresAt !== null && tokenExpiresAt <= Date.now()) return null;
+  if (familyId !== null && revoked(familyId)) return null;
   return { userId, role };
 }
 
-function signedIn(socket: BerthSocket): SignedIn {
-  const user = currentUser(socket);
+function signedIn(socket: BerthSocket, revoked: CommandDeps['revoked']): SignedIn {
+  const user = currentUser(socket, revoked);
   if (user) return user;
-  throw socket.data.userId === null
-    ? new DomainError('UNAUTHENTICATED', 'Please sign in to do that.')
-    : new DomainError('UNAUTHENTICATED', 'Your session has expired. Please sign in again.');
+  const { userId, familyId } = socket.data;
+  if (userId === null) throw new DomainError('UNAUTHENTICATED', 'Please sign in to do that.');
+  if (familyId !== null && revoked(familyId))
+    throw new DomainError('UNAUTHENTICATED', 'This sign-in was ended. Please sign in again.');
+  throw new DomainError('UNAUTHENTICATED', 'Your session has expired. Please sign in again.');
 }
 
 export function asDomainError(err: unknown, log: Logger, event: string): DomainError {

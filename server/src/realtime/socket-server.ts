@@ -22,6 +22,8 @@ export interface SocketServerDeps {
   allowedOrigins: readonly string[];
   maxSocketsPerUser: number;
   limits: CommandLimits;
+  /** Whether a sign-in was revoked (memory only): asked on every command. */
+  revoked: (familyId: string) => boolean;
   /** Where "being selected" marks are shared; null: this node's memory. */
   redis?: Redis | null;
   /** Adds the race demo's commands to each socket, when the demo is on. */
@@ -105,6 +107,7 @@ export function createSocketServer(deps: SocketServerDeps): BerthServer {
       metrics: deps.metrics,
       marks,
       limits: deps.limits,
+      revoked: deps.revoked,
     });
     deps.extraHandlers?.(socket);
     socket.on('disconnect', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './common.ts';
+import { id, text } from './common.ts';
 
 export const USER_ROLES = ['user', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -38,6 +38,13 @@ export const logoutRequestSchema = z.union([
   refreshTokenSchema,
   refreshRequestSchema.transform((r) => r.refreshToken),
 ]);
+
+/**
+ * Between nodes: a sign-in (refresh-token family) was revoked (a spent token reused, a logout,
+ * "sign out everywhere"). Every node refuses the family's access tokens and commands from now on.
+ */
+export const sessionRevokedSchema = z.object({ userId: id, familyId: z.uuid() }).strict();
+export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
 
 /** A user as the user (or an admin) sees them. */
 export interface PublicUser {

@@ -36,6 +36,13 @@ export function authRoutes({ auth }: ApiDeps): Route[] {
         return null;
       },
     },
+    /** Every sign-in of the caller ends, on every device; this one too. */
+    {
+      method: 'POST',
+      path: '/api/auth/logout-everywhere',
+      auth: 'user',
+      handler: (req) => auth.signOutEverywhere(req.actor!.userId),
+    },
     {
       method: 'GET',
       path: '/api/auth/me',
