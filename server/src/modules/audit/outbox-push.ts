@@ -73,7 +73,7 @@ export function outboxNodeEvent<E extends NodeEvent>(
   event: E,
   payload: OutboxPayloads[E],
 ): OutboxMessage {
-  return { event, room: NODES_ROOM, payload } as OutboxMessage;
+  return { event, room: NODES_ROOM, payload };
 }
 
 /** A change to one of a user's bookings, for all of that user's devices. */
