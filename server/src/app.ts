@@ -24,7 +24,7 @@ import { listenOn, type Listening } from './realtime/listen.ts';
 import { chooseTransport } from './realtime/uws-loader.ts';
 import { connectRedis } from './realtime/redis.ts';
 import { createRaceDemo, type RaceDemo } from './realtime/race.ts';
-import { CommandLimits, parseRateLimits } from './realtime/rate-limits.ts';
+import { RateLimits, parseRateLimits } from './realtime/rate-limits.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
   // Counted in Redis, shared by every node; in this node's memory while Redis is down.
   // The race demo's users are exempt: a race of 50 must never be throttled.
   const demoUsers = new Set<number>();
-  const limits = new CommandLimits(
+  const limits = new RateLimits(
     parseRateLimits(config.RATE_LIMITS),
     redis?.command ?? null,
     (userId) => demoUsers.has(userId),
@@ -147,6 +147,8 @@ export function createApp(deps: AppDeps) {
     log,
     health: { health, metricsText: () => metrics.registry.metrics() },
     nodes,
+    limits,
+    trustProxy: config.TRUST_PROXY,
   });
   if (race) router.add(...demoRoutes({ race, auth }));
 

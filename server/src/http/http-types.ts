@@ -48,6 +48,12 @@ export interface Route {
    * builds its requests from.
    */
   input?: RouteInput;
+  /**
+   * Which rate limit it counts against: `auth` (sign-in and the like: per address and per
+   * account), `read` and `write` (per user, or per address when anonymous), `none`. Default:
+   * `read` for GET, else `write`.
+   */
+  limit?: 'auth' | 'read' | 'write' | 'none';
   handler: RouteHandler;
 }
 

@@ -2,7 +2,7 @@ import type { Ack, ClientToServerEvents, CommandName } from '@berth/shared';
 import { DomainError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { CommandLimits } from './rate-limits.ts';
+import type { RateLimits } from './rate-limits.ts';
 import type { BerthSocket } from './types.ts';
 
 type AckOf<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1];
@@ -17,7 +17,7 @@ export interface SignedIn {
 export interface CommandDeps {
   log: Logger;
   metrics: Metrics;
-  limits: CommandLimits;
+  limits: RateLimits;
   /** Whether a sign-in was revoked: memory only, asked on every command. */
   revoked: (familyId: string) => boolean;
 }

@@ -70,7 +70,8 @@ describe.skipIf(!redisServerAvailable())(
           LOG_LEVEL: 'warn',
           DB_POOL_MAX: '60',
           OUTBOX_RELAY_INTERVAL_MS: '20',
-          RATE_LIMITS: 'auth:renew=3',
+          // Every registration here comes from one address: only the limits under test bite.
+          RATE_LIMITS: 'auth:renew=3,http:auth=100000,http:auth-account=4',
           BERTH_DEMO: 'true',
           DIGEST_INTERVAL_MS: '500',
           ...env,
@@ -218,6 +219,20 @@ describe.skipIf(!redisServerAvailable())(
             'released',
             'expired',
           ]),
+        );
+        // The bank's answer comes after the hold ran out: a reconciler settles the payment (voids
+        // the charge, or refunds it if it landed). Wait for that here, so that no later test
+        // finds it unsettled.
+        await waitFor(
+          async () =>
+            (
+              await db.pool.query(
+                `select 1 from payments where booking_id = $1 and status <> 'pending'`,
+                [slow.id],
+              )
+            ).rowCount === 1,
+          20_000,
+          'the reconciler to settle the payment',
         );
         await db.assertIntegrity();
       } finally {
@@ -403,6 +418,21 @@ describe.skipIf(!redisServerAvailable())(
       const refused = await renew(onB);
       expect(refused.ok ? 'OK' : refused.error.code).toBe('RATE_LIMITED');
       expect(refused.ok ? 0 : (refused.error.details?.retryAfterMs as number)).toBeGreaterThan(0);
+    });
+
+    it('password guessing is counted in Redis: attempts on one account over both nodes share one limit', async () => {
+      const victim = await register(a, 'guessed');
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const node = i % 2 ? b : a;
+        const res = await post(node, '/api/auth/login', {
+          email: victim.user.email,
+          password: `guess ${i}`,
+        });
+        statuses.push(res.status);
+      }
+      // The registration counts too: it and three guesses use the account's four.
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
     });
 
     it('kill-after-commit: the change still reaches node B, and a client that was on the dead node converges on B', async () => {

@@ -12,24 +12,28 @@ export function authRoutes({ auth }: ApiDeps): Route[] {
     {
       method: 'POST',
       path: '/api/auth/register',
+      limit: 'auth',
       input: { body: registerRequestSchema },
       handler: async (req) => new Reply(201, { ok: true, data: await auth.register(req.body) }),
     },
     {
       method: 'POST',
       path: '/api/auth/login',
+      limit: 'auth',
       input: { body: loginRequestSchema },
       handler: (req) => auth.login(req.body),
     },
     {
       method: 'POST',
       path: '/api/auth/refresh',
+      limit: 'auth',
       input: { body: refreshRequestSchema },
       handler: (req) => auth.refresh(req.body),
     },
     {
       method: 'POST',
       path: '/api/auth/logout',
+      limit: 'auth',
       input: { body: logoutRequestSchema },
       handler: async (req) => {
         await auth.logout(req.body);

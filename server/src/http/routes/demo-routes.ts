@@ -14,6 +14,7 @@ export function demoRoutes(deps: { race: RaceDemo; auth: AuthService }): Route[]
     {
       method: 'POST',
       path: '/api/demo/session',
+      limit: 'auth',
       input: { body: demoSessionSchema },
       handler: async (req) => {
         const { contender } = parse(demoSessionSchema, req.body);
