@@ -44,7 +44,7 @@ describe('auth', () => {
   let auth: AuthService;
   const log = createLogger('silent');
   const config = loadConfig({});
-  /** One "node": its own key cache and family cache, on the shared database. */
+  /** One "node": its own key cache and revoked sign-ins, on the shared database. */
   const node = (opts: Partial<AuthServiceDeps> = {}) =>
     createAuthService({ orm, config, log, ...opts });
   const register = (svc: AuthService = auth, overrides: Record<string, unknown> = {}) =>
