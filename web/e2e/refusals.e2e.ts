@@ -19,6 +19,8 @@ describe('refusals that lead somewhere', () => {
     )!;
     const holdOne = async (except: number[] = []) => {
       await page.goto(`/runs/${run.runId}?from=JP&to=BCT&class=SL&date=${DATE}`);
+      // The map arrives with the socket's snapshot: read the free seats once it is there.
+      await page.locator('[data-seat][data-state="free"]').first().waitFor();
       const free = await page
         .locator('[data-seat][data-state="free"]')
         .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seat'))));
