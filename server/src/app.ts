@@ -17,11 +17,14 @@ import { createMetrics } from './realtime/metrics.ts';
 import { createNodeStats } from './realtime/node-stats.ts';
 import { shardedPublish, startOutboxRelay } from './realtime/outbox-relay.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
+import { sessionRevocationHandler } from './realtime/session-revocations.ts';
+import type { NodeEvent } from './modules/audit/outbox-push.ts';
+import type { SessionRevoked } from '@berth/shared';
 import { listenOn, type Listening } from './realtime/listen.ts';
 import { chooseTransport } from './realtime/uws-loader.ts';
 import { connectRedis } from './realtime/redis.ts';
 import { createRaceDemo, type RaceDemo } from './realtime/race.ts';
-import { CommandLimits, parseRateLimits } from './realtime/rate-limits.ts';
+import { RateLimits, parseRateLimits } from './realtime/rate-limits.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -59,7 +62,7 @@ export function createApp(deps: AppDeps) {
   // Counted in Redis, shared by every node; in this node's memory while Redis is down.
   // The race demo's users are exempt: a race of 50 must never be throttled.
   const demoUsers = new Set<number>();
-  const limits = new CommandLimits(
+  const limits = new RateLimits(
     parseRateLimits(config.RATE_LIMITS),
     redis?.command ?? null,
     (userId) => demoUsers.has(userId),
@@ -81,10 +84,19 @@ export function createApp(deps: AppDeps) {
     allowedOrigins: config.ALLOWED_ORIGINS,
     maxSocketsPerUser: config.MAX_SOCKETS_PER_USER,
     limits,
+    revoked: auth.isRevoked,
     redis: redis?.command ?? null,
-    extraHandlers: (socket) => race?.register(socket, { log, metrics, limits }),
+    extraHandlers: (socket) =>
+      race?.register(socket, { log, metrics, limits, revoked: auth.isRevoked }),
   });
   redis?.attach(io);
+  // A revoked sign-in, from whichever relay read it: another node's arrives through the adapter.
+  const sessionRevoked = sessionRevocationHandler({
+    io,
+    remember: (event) => auth.sessionRevoked(event),
+    log,
+  });
+  io.on('session:revoked', sessionRevoked);
   const shared = () => !redis || redis.state() === 'up';
   const race: RaceDemo | undefined = demoEnabled(config)
     ? // Other nodes exist to share a race only through Redis; alone, the node races by itself.
@@ -135,6 +147,8 @@ export function createApp(deps: AppDeps) {
     log,
     health: { health, metricsText: () => metrics.registry.metrics() },
     nodes,
+    limits,
+    trustProxy: config.TRUST_PROXY,
   });
   if (race) router.add(...demoRoutes({ race, auth }));
 
@@ -150,6 +164,7 @@ export function createApp(deps: AppDeps) {
     nodeId,
     transport,
     health,
+    router,
 
     /** Starts the background jobs and listens on `port` (0: any free port). */
     async listen(port = config.PORT): Promise<{ port: number }> {
@@ -159,6 +174,15 @@ export function createApp(deps: AppDeps) {
       const localWatchers = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
       const publish = shardedPublish((room) => io.to(room), localWatchers);
       const publishLocal = shardedPublish((room) => io.local.to(room), localWatchers);
+      // One relay reads each row while the adapter reaches every node: it hands a node event to
+      // the other nodes (serverSideEmit skips the sender) and to this one. Alone (no Redis) there
+      // are no others; while Redis is down every node tails the outbox and handles its own.
+      const announceLocal = (_event: NodeEvent, payload: unknown) => sessionRevoked(payload);
+      const announce = (event: NodeEvent, payload: unknown) => {
+        if (redis) io.serverSideEmit(event, payload as SessionRevoked);
+        announceLocal(event, payload);
+      };
+      await auth.loadRevocations();
       const intervalJobs: IntervalJob[] = [
         startIntervalJob('digests', config.DIGEST_INTERVAL_MS, log, () => sendDigests(orm, io)),
         startIntervalJob('expiry-warnings', 1000, log, () => warnExpiringHolds(engine.context)),
@@ -172,9 +196,10 @@ export function createApp(deps: AppDeps) {
         : [
             startOutboxRelay({
               orm,
-              publish,
-              publishLocal,
+              everywhere: { publish, announce },
+              local: { publish: publishLocal, announce: announceLocal },
               shared,
+              onModeChange: () => auth.loadRevocations(),
               metrics,
               log,
               intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,

@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config/env.ts';
 import type { Logger } from './common/logger.ts';
-import { transaction } from './common/sql.ts';
 import type { EngineContext, TestHooks } from './engine-context.ts';
 import { sweepExpiredHolds } from './jobs/expiry-sweeper.ts';
 import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
@@ -10,7 +9,7 @@ import { adminStats, auditTrail, runOccupancy } from './modules/admin/admin.serv
 import type { Actor } from './modules/audit/transition-writer.ts';
 import { bookingByPnr, myBookings, pnrStatus } from './modules/booking/booking-queries.ts';
 import { calendar } from './modules/catalog/booking-window.ts';
-import { flushEvents } from './modules/events/event-handlers.ts';
+import { transactionWithEvents } from './modules/events/event-handlers.ts';
 import { stationsByPrefix } from './modules/catalog/stations.service.ts';
 import { holdSeats, type HoldProbe } from './modules/booking/hold.service.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
@@ -46,11 +45,7 @@ export function createEngine(deps: EngineDeps) {
     em,
     // Every transaction ends with the flush of what its events want written (audit, outbox).
     tx: async (work) => {
-      const result = await transaction(deps.orm, async (tx) => {
-        const value = await work(tx);
-        await flushEvents(tx);
-        return value;
-      });
+      const result = await transactionWithEvents(deps.orm, work);
       deps.hooks?.afterCommit?.();
       return result;
     },

@@ -44,7 +44,7 @@ describe('auth', () => {
   let auth: AuthService;
   const log = createLogger('silent');
   const config = loadConfig({});
-  /** One "node": its own key cache and family cache, on the shared database. */
+  /** One "node": its own key cache and revoked sign-ins, on the shared database. */
   const node = (opts: Partial<AuthServiceDeps> = {}) =>
     createAuthService({ orm, config, log, ...opts });
   const register = (svc: AuthService = auth, overrides: Record<string, unknown> = {}) =>
@@ -210,7 +210,10 @@ describe('auth', () => {
       sha256(first.refreshToken),
     ]);
     expect(await refusal(auth.refresh({ refreshToken: second.refreshToken }))).toEqual(signInAgain);
-    expect(await refusal(node().verifyAccessToken(second.accessToken))).toEqual(signInAgain);
+    // A node that starts now learns the revocation from the database.
+    const fresh = node();
+    await fresh.loadRevocations();
+    expect(await refusal(fresh.verifyAccessToken(second.accessToken))).toEqual(signInAgain);
   });
 
   it('logout ends that sign-in only; an unknown token is a no-op', async () => {
@@ -224,19 +227,55 @@ describe('auth', () => {
     await auth.logout('y'.repeat(43));
   });
 
-  it('a revocation reaches every node within 2 s: logout on A, access token refused on B', async () => {
+  it('a revocation is announced through the outbox with its audit row; a node handed it refuses from memory', async () => {
     const a = auth;
     const b = node();
     const session = await register(a);
-    // B has seen the family alive and cached that.
+    const familyId = (
+      await db.pool.query<{ family_id: string }>(
+        `select family_id from refresh_tokens where token_hash = $1`,
+        [sha256(session.refreshToken)],
+      )
+    ).rows[0]!.family_id;
     await b.verifyAccessToken(session.accessToken);
 
     // The HTTP route passes the request body; the bare token works too (see below).
     await a.logout({ refreshToken: session.refreshToken });
     expect(await refusal(a.verifyAccessToken(session.accessToken))).toEqual(signInAgain);
     expect(await refusal(b.refresh({ refreshToken: session.refreshToken }))).toEqual(signInAgain);
-    await sleep(2100);
+    const { rows } = await db.pool.query<{ payload: unknown; audited: string }>(
+      `select o.payload, a.action as audited from outbox o join audit_log a on a.xid = o.xid
+        where o.event = 'session:revoked' and o.payload ->> 'familyId' = $1`,
+      [familyId],
+    );
+    expect(rows).toEqual([
+      { payload: { userId: session.user.id, familyId }, audited: 'session.revoked' },
+    ]);
+    // What B's relay does with that row (the cluster tests run it across real nodes).
+    b.sessionRevoked(rows[0]!.payload as { userId: number; familyId: string });
     expect(await refusal(b.verifyAccessToken(session.accessToken))).toEqual(signInAgain);
+    // A second logout of the same sign-in announces nothing more.
+    await a.logout({ refreshToken: session.refreshToken });
+    const again = await db.pool.query(
+      `select 1 from outbox where event = 'session:revoked' and payload ->> 'familyId' = $1`,
+      [familyId],
+    );
+    expect(again.rowCount).toBe(1);
+    await db.assertIntegrity();
+  });
+
+  it('sign out everywhere ends every sign-in of the user and no other', async () => {
+    const phone = await register();
+    const laptop = await auth.login({ email: phone.user.email, password: PASSWORD });
+    const someoneElse = await register();
+    expect(await auth.signOutEverywhere(phone.user.id)).toEqual({ signedOut: 2 });
+    for (const s of [phone, laptop]) {
+      expect(await refusal(auth.verifyAccessToken(s.accessToken))).toEqual(signInAgain);
+      expect(await refusal(auth.refresh({ refreshToken: s.refreshToken }))).toEqual(signInAgain);
+    }
+    await auth.verifyAccessToken(someoneElse.accessToken);
+    expect(await auth.signOutEverywhere(phone.user.id)).toEqual({ signedOut: 0 });
+    await db.assertIntegrity();
   });
 
   it('two concurrent refreshes of one token: exactly one succeeds, and the family is revoked', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaticSite } from '../src/http/static-site.ts';
 
 /** Big enough (> 1 KB) to be worth compressing. */
-const SHELL = `<!doctype html><html><head><title>Berth</title></head><body>${'<div></div>'.repeat(200)}</body></html>`;
+const BOOT = `\n  { const element = document.currentScript.parentElement; import('/_app/immutable/x.js'); }\n`;
+const SHELL = `<!doctype html><html><head><title>Berth</title><script type="module" src="/_app/immutable/x.js"></script></head><body>${'<div></div>'.repeat(200)}<script>${BOOT}</script></body></html>`;
 const SCRIPT = `export const x = ${JSON.stringify('x'.repeat(2000))};\n`;
 const ICON = '<svg xmlns="http://www.w3.org/2000/svg"/>';
 const SECRET = 'outside the site';
@@ -42,6 +44,37 @@ describe('StaticSite: the built web client served by every node', () => {
       });
     }
     expect(get('/runs/42').headers.etag).toBe(get('/').headers.etag);
+  });
+
+  it("every answer carries the security headers; the shell's inline script is allowed by its hash alone", () => {
+    const shell = get('/runs/42', { host: 'berth.example:8080' });
+    const csp = shell.headers['content-security-policy']!;
+    const hash = createHash('sha256').update(BOOT).digest('base64');
+    const directives = Object.fromEntries(
+      csp.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values];
+      }),
+    );
+    expect(directives).toMatchObject({
+      'default-src': ["'self'"],
+      'script-src': ["'self'", `'sha256-${hash}'`],
+      'connect-src': ["'self'", 'ws://berth.example:8080', 'wss://berth.example:8080'],
+      'frame-ancestors': ["'none'"],
+      'object-src': ["'none'"],
+    });
+    expect(csp).not.toContain('unsafe-eval');
+    expect(directives['script-src']).not.toContain("'unsafe-inline'");
+    for (const answer of [shell, get('/favicon.svg'), get('/nothing.js')]) {
+      expect(answer.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'same-origin',
+        'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+      });
+    }
+    // A Host header that is not a plain host cannot write into the policy.
+    const forged = get('/', { host: "evil; script-src 'unsafe-inline'" });
+    expect(forged.headers['content-security-policy']).not.toContain('evil');
   });
 
   it('hashed assets are cached for a year; other files are revalidated', () => {

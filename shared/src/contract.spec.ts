@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
+import { commandSchemas } from './commands.ts';
 import { ackSchema, type Ack } from './errors.ts';
 import { ackSchemas, pushSchemas } from './wire-schemas.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './events.ts';
@@ -87,5 +88,15 @@ describe('the wire contract', () => {
       >;
     };
     expectTypeOf<AcksMatch>().toEqualTypeOf<{ [E in keyof ClientToServerEvents]: true }>();
+  });
+});
+
+describe('command schemas', () => {
+  it('name every command, each with the schema its payload type is inferred from', () => {
+    expectTypeOf<keyof typeof commandSchemas>().toEqualTypeOf<keyof ClientToServerEvents>();
+    expectTypeOf<z.infer<(typeof commandSchemas)['hold:create']>>().toEqualTypeOf<
+      PayloadOf<'hold:create'>
+    >();
+    expect(commandSchemas['run:watch']).toBe(runWatchSchema);
   });
 });

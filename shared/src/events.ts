@@ -1,5 +1,6 @@
 import type { Ack } from './errors.ts';
 import type { DemoInfo, RaceEntry, RaceResult, RaceStart } from './schemas/race.ts';
+import type { SessionRevoked } from './schemas/auth.ts';
 import type { NodeStats } from './schemas/views.ts';
 import type {
   BookingView,
@@ -84,6 +85,8 @@ export interface InterServerEvents {
   'race:run': (order: RaceOrder, ack: (entries: RaceEntry[]) => void) => void;
   /** How are you doing? Each node answers with its own figures (GET /api/admin/nodes). */
   'node:stats': (ack: (stats: NodeStats) => void) => void;
+  /** A sign-in was revoked: refuse its tokens, and cut off its sockets here (from the outbox). */
+  'session:revoked': (payload: SessionRevoked) => void;
 }
 
 /** What a node keeps per socket. */

@@ -54,7 +54,7 @@ describe('accounts and my bookings', () => {
   });
 
   it('refuses a wrong password in plain words, then signs in with the right one', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('link', { name: 'Sign in' }).first().waitFor();
     await page.goto('/login?next=/bookings');
     await page.getByLabel('Email').fill(user.email);

@@ -20,6 +20,36 @@ async function register(name: string): Promise<AuthTokens> {
 }
 
 describe('the session', () => {
+  it('sign out everywhere ends the sign-in on this device and on another', async () => {
+    const tokens = await register('everywhere');
+    const devices = await Promise.all([newContext(browser(), url), newContext(browser(), url)]);
+    const pages = [];
+    for (const device of devices) {
+      // Each device signed in on its own: its own sign-in (refresh-token family).
+      const res = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: tokens.user.email, password: 'e2e-password-123' }),
+      });
+      const own = ((await res.json()) as { data: AuthTokens }).data;
+      await device.addInitScript((stored) => {
+        if (!localStorage.getItem('berth.session')) localStorage.setItem('berth.session', stored);
+      }, JSON.stringify(own));
+      const page = await device.newPage();
+      await page.goto('/bookings');
+      await page.getByText('You have no bookings yet.').waitFor();
+      pages.push(page);
+    }
+    const [phone, laptop] = pages as [(typeof pages)[0], (typeof pages)[0]];
+    await phone.getByTestId('sign-out-everywhere').click();
+    await phone.getByText('Sign in to see your bookings').waitFor();
+    expect(await phone.getByTestId('signed-in-as').count()).toBe(0);
+    // The laptop learns on its next call: its refresh is refused, and it shows signed out.
+    await laptop.reload();
+    await laptop.getByText('Sign in to see your bookings').waitFor({ timeout: 10_000 });
+    for (const device of devices) await device.close();
+  });
+
   it('renews the access token in the background without reloading the page', async () => {
     const tokens = await register('renewer');
     const context = await newContext(browser(), url);

@@ -56,7 +56,7 @@ export async function startCluster(opts: {
             BERTH_DEMO: 'false',
             DB_POOL_MAX: '20',
             MAX_SOCKETS_PER_USER: '1000',
-            RATE_LIMITS: 'hold:create=100000,run:watch=100000',
+            RATE_LIMITS: 'hold:create=100000,run:watch=100000,http:read=100000,http:write=100000',
             JWT_SECRET: opts.jwtSecret,
             // No hold lapses while the bench runs: expiries would push changes of their own.
             HOLD_SECONDS: '3600',

@@ -9,6 +9,13 @@ describe('configuration', () => {
     expect(c.PORT).toBe(8080);
   });
 
+  it('takes HTTP limits and TRUST_PROXY, and refuses an unknown limit', () => {
+    const c = loadConfig({ RATE_LIMITS: 'http:auth=5,hold:create=9', TRUST_PROXY: 'true' });
+    expect(c.TRUST_PROXY).toBe(true);
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(() => loadConfig({ RATE_LIMITS: 'http:everything=5' })).toThrowError(/RATE_LIMITS/);
+  });
+
   it('fails fast, naming every bad variable', () => {
     expect(() => loadConfig({ HOLD_SECONDS: 'soon', PORT: '99999' })).toThrowError(ConfigError);
     try {

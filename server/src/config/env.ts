@@ -1,5 +1,6 @@
 import { TIMETABLE_TIME_ZONE } from '@berth/shared';
 import { z } from 'zod';
+import { parseRateLimits } from '../realtime/rate-limits.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -53,8 +54,25 @@ const envSchema = z.object({
         .filter(Boolean),
     ),
   MAX_SOCKETS_PER_USER: int(1, 1000).default(20),
-  /** Per-user limits per minute over the defaults, e.g. `hold:create=30,booking:pay=10`. */
-  RATE_LIMITS: z.string().default(''),
+  /**
+   * Limits per minute over the defaults, e.g. `hold:create=30,http:auth=10`: socket commands per
+   * user, HTTP route classes per user or address (see realtime/rate-limits.ts).
+   */
+  RATE_LIMITS: z
+    .string()
+    .default('')
+    .superRefine((spec, ctx) => {
+      try {
+        parseRateLimits(spec);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
+  /**
+   * Behind our balancer: take the client's address from X-Forwarded-For (its last entry) for the
+   * HTTP limits. Off by default: without a balancer that sets it, anyone could claim any address.
+   */
+  TRUST_PROXY: bool.default(false),
   OUTBOX_RELAY_INTERVAL_MS: int(5, 10_000).default(50),
   DIGEST_INTERVAL_MS: int(200, 600_000).default(5000),
   /** Published outbox rows are deleted after this long (the audit log keeps the history). */

@@ -1,6 +1,7 @@
 import type { Logger } from '../common/logger.ts';
 import type { Engine } from '../engine.ts';
 import type { AuthService } from '../modules/auth/auth.service.ts';
+import type { RateLimits } from '../realtime/rate-limits.ts';
 import { Router } from './router.ts';
 import type { HealthSource, NodesSource } from './routes/api-deps.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
@@ -16,6 +17,8 @@ export function createHttpRouter(deps: {
   log: Logger;
   health: HealthSource;
   nodes: NodesSource;
+  limits: RateLimits;
+  trustProxy: boolean;
 }) {
   const authApi = {
     register: (input: unknown) => deps.auth.register(input),
@@ -23,13 +26,18 @@ export function createHttpRouter(deps: {
     refresh: (input: unknown) => deps.auth.refresh(input),
     logout: (input: unknown) =>
       deps.auth.logout((input as { refreshToken?: unknown } | null)?.refreshToken),
+    signOutEverywhere: (userId: number) => deps.auth.signOutEverywhere(userId),
     me: (userId: number) => deps.auth.me(userId),
   };
   const api = { engine: deps.engine, auth: authApi, health: deps.health, nodes: deps.nodes };
-  const router = new Router(async (token) => {
-    const claims = await deps.auth.verifyAccessToken(token);
-    return { userId: claims.userId, role: claims.role };
-  }, deps.log);
+  const router = new Router(
+    async (token) => {
+      const claims = await deps.auth.verifyAccessToken(token);
+      return { userId: claims.userId, role: claims.role };
+    },
+    deps.log,
+    { limits: deps.limits, trustProxy: deps.trustProxy },
+  );
   return router.add(
     ...systemRoutes(api),
     ...authRoutes(api),

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Actor } from '../modules/audit/transition-writer.ts';
 
 /** A request as both transports (uWS and Node's http) hand it to the router. */
@@ -41,5 +42,23 @@ export interface Route {
   path: string;
   /** 'user' requires a signed-in user, 'admin' an admin; default anyone. */
   auth?: 'user' | 'admin';
+  /**
+   * The schemas from `shared/` its handler parses what it reads with (query values arrive as
+   * strings; numeric ones are converted first): what a client may send, and what the fuzz suite
+   * builds its requests from.
+   */
+  input?: RouteInput;
+  /**
+   * Which rate limit it counts against: `auth` (sign-in and the like: per address and per
+   * account), `read` and `write` (per user, or per address when anonymous), `none`. Default:
+   * `read` for GET, else `write`.
+   */
+  limit?: 'auth' | 'read' | 'write' | 'none';
   handler: RouteHandler;
+}
+
+export interface RouteInput {
+  params?: Record<string, z.ZodType>;
+  query?: z.ZodObject;
+  body?: z.ZodType;
 }

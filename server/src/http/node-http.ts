@@ -24,6 +24,7 @@ export function createNodeHttpServer(router: Router, fallback: Fallback): http.S
           url,
           headers: flatHeaders(req.headers),
           body: Buffer.concat(chunks),
+          remoteAddress: req.socket.remoteAddress ?? '',
         })
         .then((result) => writeNode(res, result));
     });
@@ -45,6 +46,7 @@ function writeNode(res: http.ServerResponse, result: HttpResult) {
       ? 'text/plain; version=0.0.4; charset=utf-8'
       : 'application/json; charset=utf-8',
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
     ...result.headers,
   });
   res.end(payload);

@@ -25,6 +25,8 @@ const TYPES: Record<string, string> = {
 
 export interface StaticFile {
   body: Buffer;
+  /** `'sha256-…'` of each inline script of an HTML file (adapter-static's bootstrap script). */
+  scriptHashes: string[];
   /** Worth compressing (text, over 1 KB); the gzip is made on first request and kept. */
   compressible: boolean;
   gzipped?: Buffer;
@@ -75,7 +77,7 @@ export class StaticSite {
       'cache-control': file.cacheControl,
       etag: file.etag,
       vary: 'accept-encoding',
-      'x-content-type-options': 'nosniff',
+      ...securityHeaders(file.scriptHashes, headers.host),
     };
     if (headers['if-none-match'] === file.etag) return { status: 304, headers: base, body: null };
     const gzip = file.compressible && /\bgzip\b/.test(headers['accept-encoding'] ?? '');
@@ -97,12 +99,61 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
+/**
+ * What every answer of the site carries. The content security policy lets scripts come from the
+ * site only, plus the page's own inline scripts by hash (adapter-static's bootstrap, which
+ * changes with every build, so it is hashed as the build is read); styles from the site and
+ * inline (Svelte sets style attributes, which only 'unsafe-inline' allows; styles cannot run
+ * code); connections to the site itself, its websockets included (older browsers do not count
+ * ws:/wss: as 'self', so the page's own host is named); no framing by other sites.
+ */
+export function securityHeaders(
+  scriptHashes: readonly string[],
+  host?: string,
+): Record<string, string> {
+  // The Host header is the client's own word, and only ever shapes the answer it gets back;
+  // anything that is not a plain host[:port] is left out rather than pasted into the policy.
+  const sockets =
+    host && /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)
+      ? ` ws://${host} wss://${host}`
+      : '';
+  const policy = [
+    "default-src 'self'",
+    `script-src 'self'${scriptHashes.map((h) => ` '${h}'`).join('')}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${sockets}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    'content-security-policy': policy,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+    'x-frame-options': 'DENY',
+  };
+}
+
+/** The sha-256 of each inline `<script>` (one without `src`), as CSP names them. */
+export function inlineScriptHashes(html: string): string[] {
+  const hashes: string[] = [];
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    if (/\bsrc\s*=/i.test(m[1]!)) continue;
+    hashes.push(`sha256-${createHash('sha256').update(m[2]!, 'utf8').digest('base64')}`);
+  }
+  return hashes;
+}
+
 function load(file: string, urlPath: string): StaticFile {
   const body = readFileSync(file);
   const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   const textual = /^(text\/|application\/(json|manifest)|image\/svg)/.test(type);
   return {
     body,
+    scriptHashes: type.startsWith('text/html') ? inlineScriptHashes(body.toString('utf8')) : [],
     compressible: textual && body.length > 1024,
     type,
     etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`,
@@ -135,7 +186,11 @@ function looksLikeAsset(p: string): boolean {
 function notFound(): StaticAnswer {
   return {
     status: 404,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...securityHeaders([]),
+    },
     body: Buffer.from(
       JSON.stringify({ ok: false, error: { code: 'NOT_FOUND', message: 'Nothing is here.' } }),
     ),
@@ -145,7 +200,11 @@ function notFound(): StaticAnswer {
 function missingBuild(): StaticAnswer {
   return {
     status: 404,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...securityHeaders([]),
+    },
     body: Buffer.from(
       'The Berth web client is not built. Run `pnpm start` (it builds it) or `pnpm --filter @berth/web build`.\n',
     ),

@@ -16,6 +16,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Payload Too Large',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
   500: 'Internal Server Error',
 };
 
@@ -33,6 +34,7 @@ export function mountUwsRoutes(app: TemplatedApp, router: Router): void {
     req.forEach((k, v) => {
       headers[k] = v;
     });
+    const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
     let aborted = false;
     res.onAborted(() => {
       aborted = true;
@@ -45,7 +47,13 @@ export function mountUwsRoutes(app: TemplatedApp, router: Router): void {
       if (size <= MAX_BODY_BYTES + 1) chunks.push(Buffer.from(chunk.slice(0)));
       if (!isLast) return;
       void router
-        .handle({ method: method.toUpperCase(), url, headers, body: Buffer.concat(chunks) })
+        .handle({
+          method: method.toUpperCase(),
+          url,
+          headers,
+          body: Buffer.concat(chunks),
+          remoteAddress,
+        })
         .then((result) => {
           if (!aborted) writeUws(res, result);
         });
@@ -66,6 +74,7 @@ function writeUws(res: HttpResponse, result: HttpResult) {
       isText ? 'text/plain; version=0.0.4; charset=utf-8' : 'application/json; charset=utf-8',
     );
     res.writeHeader('cache-control', 'no-store');
+    res.writeHeader('x-content-type-options', 'nosniff');
     for (const [k, v] of Object.entries(result.headers ?? {})) res.writeHeader(k, v);
     res.end(payload);
   });

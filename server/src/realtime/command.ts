@@ -2,7 +2,7 @@ import type { Ack, ClientToServerEvents, CommandName } from '@berth/shared';
 import { DomainError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { CommandLimits } from './rate-limits.ts';
+import type { RateLimits } from './rate-limits.ts';
 import type { BerthSocket } from './types.ts';
 
 type AckOf<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1];
@@ -11,6 +11,15 @@ type DataOf<E extends CommandName> = Parameters<AckOf<E>>[0] extends Ack<infer T
 export interface SignedIn {
   userId: number;
   role: 'user' | 'admin';
+}
+
+/** What a command needs around it: logging, metrics, limits, and the revoked sign-ins. */
+export interface CommandDeps {
+  log: Logger;
+  metrics: Metrics;
+  limits: RateLimits;
+  /** Whether a sign-in was revoked: memory only, asked on every command. */
+  revoked: (familyId: string) => boolean;
 }
 
 export interface CommandOptions {
@@ -25,52 +34,79 @@ export interface CommandOptions {
  */
 export function command<E extends CommandName>(
   socket: BerthSocket,
-  deps: { log: Logger; metrics: Metrics; limits: CommandLimits },
+  deps: CommandDeps,
   event: E,
   options: CommandOptions,
   run: (payload: unknown, user: SignedIn | null) => Promise<DataOf<E>>,
   onDone?: (seconds: number) => void,
 ): void {
-  const listener = async (payload: unknown, ack: unknown) => {
-    deps.metrics.events.inc({ event });
-    if (typeof ack !== 'function') return; // every command is acknowledged; without one, ignore it
-    const respond = ack as (result: Ack<DataOf<E>>) => void;
+  const answer = (respond: Respond<E>, result: Ack<DataOf<E>>) => {
+    respond(result);
+    deps.metrics.acks.inc({ event, code: result.ok ? 'OK' : result.error.code });
+  };
+  const listener = async (payload: unknown, respond: Respond<E>) => {
     const started = performance.now();
     try {
-      const user = options.auth ? signedIn(socket) : currentUser(socket);
+      const user = options.auth
+        ? signedIn(socket, deps.revoked)
+        : currentUser(socket, deps.revoked);
       if (user) await deps.limits.consume(event, user.userId);
-      const data = await run(payload, user);
-      respond({ ok: true, data });
-      deps.metrics.acks.inc({ event, code: 'OK' });
+      answer(respond, { ok: true, data: await run(payload, user) });
     } catch (err) {
-      const domain = asDomainError(err, deps.log, event);
-      respond({ ok: false, error: domain.toAck() });
-      deps.metrics.acks.inc({ event, code: domain.code });
+      answer(respond, { ok: false, error: asDomainError(err, deps.log, event).toAck() });
     } finally {
       onDone?.((performance.now() - started) / 1000);
     }
   };
   (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(
     event,
-    (payload, ack) => {
-      void listener(payload, ack);
+    (...args) => {
+      deps.metrics.events.inc({ event });
+      const ackAt = lastFunction(args);
+      // Without an ack there is no one to answer: every command is acknowledged, so drop it.
+      if (ackAt === -1) return;
+      const respond = args[ackAt] as Respond<E>;
+      // `emit(event, ack)` or an ack before extra arguments: say so at once, or the client would
+      // only learn of it from its own timeout.
+      if (ackAt !== 1 || args.length !== 2) {
+        answer(respond, {
+          ok: false,
+          error: new DomainError(
+            'VALIDATION',
+            `Send ${event} as (payload, ack): one payload, then the ack.`,
+          ).toAck(),
+        });
+        return;
+      }
+      void listener(args[0], respond);
     },
   );
 }
 
-function currentUser(socket: BerthSocket): SignedIn | null {
-  const { userId, role, tokenExpiresAt } = socket.data;
+type Respond<E extends CommandName> = (result: Ack<DataOf<E>>) => void;
+
+function lastFunction(args: unknown[]): number {
+  for (let i = args.length - 1; i >= 0; i--) if (typeof args[i] === 'function') return i;
+  return -1;
+}
+
+/** The socket's user, or null when anonymous, expired or revoked (then it acts as anonymous). */
+function currentUser(socket: BerthSocket, revoked: CommandDeps['revoked']): SignedIn | null {
+  const { userId, role, tokenExpiresAt, familyId } = socket.data;
   if (userId === null || role === null) return null;
   if (tokenExpiresAt !== null && tokenExpiresAt <= Date.now()) return null;
+  if (familyId !== null && revoked(familyId)) return null;
   return { userId, role };
 }
 
-function signedIn(socket: BerthSocket): SignedIn {
-  const user = currentUser(socket);
+function signedIn(socket: BerthSocket, revoked: CommandDeps['revoked']): SignedIn {
+  const user = currentUser(socket, revoked);
   if (user) return user;
-  throw socket.data.userId === null
-    ? new DomainError('UNAUTHENTICATED', 'Please sign in to do that.')
-    : new DomainError('UNAUTHENTICATED', 'Your session has expired. Please sign in again.');
+  const { userId, familyId } = socket.data;
+  if (userId === null) throw new DomainError('UNAUTHENTICATED', 'Please sign in to do that.');
+  if (familyId !== null && revoked(familyId))
+    throw new DomainError('UNAUTHENTICATED', 'This sign-in was ended. Please sign in again.');
+  throw new DomainError('UNAUTHENTICATED', 'Your session has expired. Please sign in again.');
 }
 
 export function asDomainError(err: unknown, log: Logger, event: string): DomainError {

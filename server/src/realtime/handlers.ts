@@ -8,25 +8,19 @@ import {
   seatSelectSchema,
 } from '@berth/shared';
 import { DomainError } from '../common/errors.ts';
-import type { Logger } from '../common/logger.ts';
 import { parse } from '../common/validate.ts';
 import type { Engine } from '../engine.ts';
-import { command } from './command.ts';
-import type { Metrics } from './metrics.ts';
-import type { CommandLimits } from './rate-limits.ts';
+import { command, type CommandDeps } from './command.ts';
 import type { SelectionMarks } from './selection-marks.ts';
 import type { BerthSocket, TokenVerifier } from './types.ts';
 
 /** A socket may watch this many runs at once (a search page watches its results). */
 export const MAX_WATCHED_RUNS = 50;
 
-export interface HandlerDeps {
+export interface HandlerDeps extends CommandDeps {
   engine: Engine;
   auth: TokenVerifier;
-  log: Logger;
-  metrics: Metrics;
   marks: SelectionMarks;
-  limits: CommandLimits;
 }
 
 /** Thin handlers: validate, call the engine, ack. Pushes leave through the outbox relay. */

@@ -3,10 +3,20 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger.ts';
 import { query, transaction } from '../common/sql.ts';
+import { isNodeEvent, type NodeEvent } from '../modules/audit/outbox-push.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Where the relay sends what it read: Socket.IO rooms, through the adapter or locally. */
 export type Publish = (room: string, event: string, payload: unknown) => void | Promise<void>;
+
+/** Where a node event goes: a handler on every node, or on this one alone (see startOutboxRelay). */
+export type Announce = (event: NodeEvent, payload: unknown) => void | Promise<void>;
+
+/** What a relay hands rows to: pushes go to rooms, node events to the nodes' handlers. */
+export interface RelayTarget {
+  publish: Publish;
+  announce: Announce;
+}
 
 interface OutboxRow {
   id: string;
@@ -27,7 +37,7 @@ const BATCH = 1000;
  */
 export async function relayOutboxOnce(
   orm: MikroORM,
-  publish: Publish,
+  target: RelayTarget,
   metrics: Metrics | null,
 ): Promise<number> {
   return transaction(orm, async (tx) => {
@@ -38,7 +48,7 @@ export async function relayOutboxOnce(
       [BATCH],
     );
     if (rows.length === 0) return 0;
-    await publishRows(rows, publish, metrics);
+    await publishRows(rows, target, metrics);
     await query(tx, `update outbox set published_at = now() where id = any(?)`, [
       rows.map((r) => r.id),
     ]);
@@ -56,7 +66,7 @@ export async function relayOutboxOnce(
  */
 export async function tailOutboxLocally(
   orm: MikroORM,
-  publishLocal: Publish,
+  local: RelayTarget,
   after: number,
 ): Promise<number> {
   const rows = await query<OutboxRow>(
@@ -65,7 +75,7 @@ export async function tailOutboxLocally(
       where published_at is null and id > ? order by id limit ?`,
     [after, BATCH],
   );
-  await publishRows(rows, publishLocal, null);
+  await publishRows(rows, local, null);
   return rows.length ? Number(rows[rows.length - 1]!.id) : after;
 }
 
@@ -73,12 +83,20 @@ export async function tailOutboxLocally(
  * A tick's `seats:changed` rows are merged per room into one batch (the newest version of each
  * seat), so a rush of changes reaches a watcher as one message per tick, not one per change.
  */
-async function publishRows(rows: OutboxRow[], publish: Publish, metrics: Metrics | null) {
+async function publishRows(
+  rows: OutboxRow[],
+  { publish, announce }: RelayTarget,
+  metrics: Metrics | null,
+) {
   const seatBatches = new Map<
     string,
     { runId: number; seats: Map<number, SeatDelta>; committedAt: Date }
   >();
   for (const row of rows) {
+    if (isNodeEvent(row.event)) {
+      await announce(row.event, row.payload);
+      continue;
+    }
     if (row.event !== 'seats:changed') {
       await publish(row.room, row.event, row.payload);
       metrics?.pushes.inc({ event: row.event });
@@ -115,14 +133,23 @@ export async function outboxLagSeconds(orm: MikroORM): Promise<number> {
   return Math.max(0, row?.lag ?? 0);
 }
 
-/** Runs the relay every `intervalMs` until stopped; a failed tick is logged and retried. */
+/**
+ * Runs the relay every `intervalMs` until stopped; a failed tick is logged and retried.
+ *
+ * Node events must reach every node however rows travel. While `shared()`, one relay takes each
+ * row, so its `everywhere.announce` must reach the other nodes too (through the adapter) as well
+ * as run here; otherwise every node tails the outbox and its `local.announce` runs here alone.
+ * A switch between the two (Redis lost or back) may drop an announcement in flight, so
+ * `onModeChange` lets the node catch up from the database.
+ */
 export function startOutboxRelay(opts: {
   orm: MikroORM;
-  publish: Publish;
-  /** Pushes to this node's sockets only; used while `shared()` is false. */
-  publishLocal: Publish;
+  everywhere: RelayTarget;
+  /** This node's sockets and handlers only; used while `shared()` is false. */
+  local: RelayTarget;
   /** Whether the adapter reaches the other nodes now (always true without Redis). */
   shared: () => boolean;
+  onModeChange?: () => Promise<void>;
   metrics: Metrics;
   log: Logger;
   intervalMs: number;
@@ -132,14 +159,21 @@ export function startOutboxRelay(opts: {
   let running: Promise<void> = Promise.resolve();
   let ticks = 0;
   let localCursor = 0;
+  let wasShared: boolean | undefined;
   const tick = async () => {
     try {
-      if (opts.shared()) {
+      const shared = opts.shared();
+      if (wasShared !== undefined && shared !== wasShared) await opts.onModeChange?.();
+      wasShared = shared;
+      if (shared) {
         localCursor = 0;
         // Drain: a full batch means more is waiting, so go again at once.
-        while (!stopped && (await relayOutboxOnce(opts.orm, opts.publish, opts.metrics)) >= BATCH);
+        while (
+          !stopped &&
+          (await relayOutboxOnce(opts.orm, opts.everywhere, opts.metrics)) >= BATCH
+        );
       } else {
-        localCursor = await tailOutboxLocally(opts.orm, opts.publishLocal, localCursor);
+        localCursor = await tailOutboxLocally(opts.orm, opts.local, localCursor);
       }
       if (++ticks % 20 === 0) opts.metrics.outboxLag.set(await outboxLagSeconds(opts.orm));
     } catch (err) {

@@ -18,9 +18,7 @@ import {
   runShare,
   type DemoStage,
 } from '../modules/demo/race.service.ts';
-import { command } from './command.ts';
-import type { Metrics } from './metrics.ts';
-import type { CommandLimits } from './rate-limits.ts';
+import { command, type CommandDeps } from './command.ts';
 import type { BerthServer, BerthSocket } from './types.ts';
 
 /** Contenders start this long after the order goes out, so every node starts them together. */
@@ -128,10 +126,7 @@ export function createRaceDemo(deps: {
   }
 
   /** The demo's socket commands. */
-  function register(
-    socket: BerthSocket,
-    commandDeps: { log: Logger; metrics: Metrics; limits: CommandLimits },
-  ) {
+  function register(socket: BerthSocket, commandDeps: CommandDeps) {
     command(socket, commandDeps, 'race:watch', { auth: false }, async (payload) => {
       parse(raceWatchSchema, payload ?? {});
       const s = await getStage();

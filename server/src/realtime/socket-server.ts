@@ -6,7 +6,7 @@ import type { Logger } from '../common/logger.ts';
 import type { Engine } from '../engine.ts';
 import { registerHandlers } from './handlers.ts';
 import type { Metrics } from './metrics.ts';
-import type { CommandLimits } from './rate-limits.ts';
+import type { RateLimits } from './rate-limits.ts';
 import { originAllowed } from './origin.ts';
 import { SelectionMarks } from './selection-marks.ts';
 import type { BerthServer, BerthSocket, TokenVerifier } from './types.ts';
@@ -21,7 +21,9 @@ export interface SocketServerDeps {
   metrics: Metrics;
   allowedOrigins: readonly string[];
   maxSocketsPerUser: number;
-  limits: CommandLimits;
+  limits: RateLimits;
+  /** Whether a sign-in was revoked (memory only): asked on every command. */
+  revoked: (familyId: string) => boolean;
   /** Where "being selected" marks are shared; null: this node's memory. */
   redis?: Redis | null;
   /** Adds the race demo's commands to each socket, when the demo is on. */
@@ -105,6 +107,7 @@ export function createSocketServer(deps: SocketServerDeps): BerthServer {
       metrics: deps.metrics,
       marks,
       limits: deps.limits,
+      revoked: deps.revoked,
     });
     deps.extraHandlers?.(socket);
     socket.on('disconnect', () => {

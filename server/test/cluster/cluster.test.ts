@@ -70,7 +70,8 @@ describe.skipIf(!redisServerAvailable())(
           LOG_LEVEL: 'warn',
           DB_POOL_MAX: '60',
           OUTBOX_RELAY_INTERVAL_MS: '20',
-          RATE_LIMITS: 'auth:renew=3',
+          // Every registration here comes from one address: only the limits under test bite.
+          RATE_LIMITS: 'auth:renew=3,http:auth=100000,http:auth-account=4',
           BERTH_DEMO: 'true',
           DIGEST_INTERVAL_MS: '500',
           ...env,
@@ -239,9 +240,79 @@ describe.skipIf(!redisServerAvailable())(
             'expired',
           ]),
         );
+        // The bank's answer comes after the hold ran out: a reconciler settles the payment (voids
+        // the charge, or refunds it if it landed). Wait for that here, so that no later test
+        // finds it unsettled.
+        await waitFor(
+          async () =>
+            (
+              await db.pool.query(
+                `select 1 from payments where booking_id = $1 and status <> 'pending'`,
+                [slow.id],
+              )
+            ).rowCount === 1,
+          20_000,
+          'the reconciler to settle the payment',
+        );
         await db.assertIntegrity();
       } finally {
         await short.stop();
+      }
+    });
+
+    /** A command that needs the user and changes nothing: UNAUTHENTICATED once cut off. */
+    const probe = async (socket: ClientSocket) => {
+      const ack = await ask(socket, 'booking:pay', {
+        bookingId: 999_999_999,
+        idempotencyKey: key('probe'),
+      });
+      return ack.ok ? 'OK' : ack.error.code;
+    };
+    const post = (node: NodeProcess, path: string, body: unknown, token?: string) =>
+      fetch(`${node.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+
+    it('a sign-in revoked on node A (a spent refresh token reused) is cut off on its socket on node B', async () => {
+      const session = await register(a, 'stolen');
+      const onB = await open(b, session.accessToken);
+      expect(await probe(onB)).toBe('NOT_FOUND');
+      expect(
+        (await post(a, '/api/auth/refresh', { refreshToken: session.refreshToken })).status,
+      ).toBe(200);
+      expect(
+        (await post(a, '/api/auth/refresh', { refreshToken: session.refreshToken })).status,
+      ).toBe(401);
+      await waitFor(async () => (await probe(onB)) === 'UNAUTHENTICATED', 5000, 'the refusal on B');
+      const hold = await ask(onB, 'hold:create', holdInput(run, [run.seats.CC![20]!]));
+      expect(hold.ok ? 'OK' : hold.error.code).toBe('UNAUTHENTICATED');
+      await expect(connect(b.url, session.accessToken)).rejects.toThrow();
+      const me = await fetch(`${b.url}/api/auth/me`, {
+        headers: { authorization: `Bearer ${session.accessToken}` },
+      });
+      expect(me.status).toBe(401);
+    });
+
+    it("sign out everywhere on node B cuts off that user's sockets on both nodes", async () => {
+      const first = await register(a, 'everywhere');
+      const login = await post(a, '/api/auth/login', {
+        email: first.user.email,
+        password: 'cluster password',
+      });
+      const second = ((await login.json()) as { data: AuthTokens }).data;
+      const [onA, onB] = [await open(a, first.accessToken), await open(b, second.accessToken)];
+      const res = await post(b, '/api/auth/logout-everywhere', {}, second.accessToken);
+      expect(((await res.json()) as { data: unknown }).data).toEqual({ signedOut: 2 });
+      for (const [socket, where] of [
+        [onA, 'A'],
+        [onB, 'B'],
+      ] as const) {
+        await waitFor(async () => (await probe(socket)) === 'UNAUTHENTICATED', 5000, `on ${where}`);
       }
     });
 
@@ -369,6 +440,21 @@ describe.skipIf(!redisServerAvailable())(
       expect(refused.ok ? 0 : (refused.error.details?.retryAfterMs as number)).toBeGreaterThan(0);
     });
 
+    it('password guessing is counted in Redis: attempts on one account over both nodes share one limit', async () => {
+      const victim = await register(a, 'guessed');
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const node = i % 2 ? b : a;
+        const res = await post(node, '/api/auth/login', {
+          email: victim.user.email,
+          password: `guess ${i}`,
+        });
+        statuses.push(res.status);
+      }
+      // The registration counts too: it and three guesses use the account's four.
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    });
+
     it('kill-after-commit: the change still reaches node B, and a client that was on the dead node converges on B', async () => {
       const doomed = await start('node-doomed', {
         BERTH_FAULT: 'kill-after-commit',
@@ -446,6 +532,18 @@ describe.skipIf(!redisServerAvailable())(
         holdInput(run, [run.seats.SL![32]!]),
       );
       expect([duringA.status, duringB.status]).toEqual(['held', 'held']);
+      // A sign-in revoked on A during the outage reaches B through PostgreSQL (B tails the outbox).
+      const revokedDuring = await register(b, 'revoked-during-outage');
+      const revokedOnB = await open(b, revokedDuring.accessToken);
+      expect(await probe(revokedOnB)).toBe('NOT_FOUND');
+      expect(
+        (await post(a, '/api/auth/logout', { refreshToken: revokedDuring.refreshToken })).status,
+      ).toBe(200);
+      await waitFor(
+        async () => (await probe(revokedOnB)) === 'UNAUTHENTICATED',
+        5000,
+        'the refusal on B without Redis',
+      );
       // Without Redis, every node tails the outbox itself: both changes reach watchers on both nodes.
       for (const [watcher, seat] of [
         [watcherOnB, run.seats.SL![32]!],

@@ -1,7 +1,7 @@
 import type { AuthRenewed, BookingView } from '@berth/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../support/harness.ts';
-import { createTestRun, holdInput, type TestRun } from '../support/fixtures.ts';
+import { createTestRun, holdInput, key, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, LiveMap, must, waitFor, socketTracker } from '../support/live.ts';
 import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 
@@ -54,6 +54,43 @@ describe(`socket sessions (${TRANSPORT})`, () => {
       }
     }
     expect(codes).toEqual(['NOT_FOUND', 'NOT_FOUND', 'RATE_LIMITED']);
+  });
+
+  it('a revoked sign-in is cut off on its open socket: commands UNAUTHENTICATED, no more pushes; the other sign-in goes on', async () => {
+    const phone = await signUp(node);
+    const laptop = await node.app.auth.login({
+      email: phone.user.email,
+      password: 'correct horse battery',
+    });
+    const onPhone = await open(phone.accessToken);
+    const onLaptop = await open(laptop.accessToken);
+    const phoneUpdates: unknown[] = [];
+    onPhone.on('booking:updated', (u) => phoneUpdates.push(u));
+    // Someone replays the phone's spent refresh token: the phone's sign-in is revoked.
+    await node.app.auth.refresh({ refreshToken: phone.refreshToken });
+    await expect(node.app.auth.refresh({ refreshToken: phone.refreshToken })).rejects.toThrow();
+    const probe = async () => {
+      const ack = await ask(onPhone, 'booking:pay', {
+        bookingId: 999_999_999,
+        idempotencyKey: key('probe'),
+      });
+      return ack.ok ? 'OK' : ack.error.code;
+    };
+    await waitFor(async () => (await probe()) === 'UNAUTHENTICATED', 5000, 'the refusal');
+    const refused = await ask(onPhone, 'hold:create', holdInput(run, [run.seats.SL![3]!]));
+    expect(refused.ok ? 'OK' : refused.error.code).toBe('UNAUTHENTICATED');
+    // The laptop's sign-in is untouched, and its hold is no longer pushed to the phone.
+    const held = await must<BookingView>(
+      onLaptop,
+      'hold:create',
+      holdInput(run, [run.seats.SL![3]!]),
+    );
+    await must(onLaptop, 'hold:release', { bookingId: held.id });
+    const seen = new Promise<void>((resolve) => onLaptop.once('booking:updated', () => resolve()));
+    await must(onLaptop, 'hold:create', holdInput(run, [run.seats.SL![4]!]));
+    await seen;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(phoneUpdates).toEqual([]);
   });
 
   it('a user may keep only so many sockets open', async () => {

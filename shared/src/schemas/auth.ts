@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { id, text } from './common.ts';
 
 export const USER_ROLES = ['user', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -14,7 +15,7 @@ export const registerRequestSchema = z
   .object({
     email: emailSchema,
     password: z.string().min(8).max(200),
-    name: z.string().trim().min(1).max(60),
+    name: text({ min: 1, max: 60 }),
   })
   .strict();
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
@@ -31,6 +32,19 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>;
 /** Trade a refresh token (used once) for a new access token and a new refresh token. */
 export const refreshRequestSchema = z.object({ refreshToken: refreshTokenSchema }).strict();
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
+
+/** End a sign-in: the body `{ refreshToken }` (the bare token is taken too). */
+export const logoutRequestSchema = z.union([
+  refreshTokenSchema,
+  refreshRequestSchema.transform((r) => r.refreshToken),
+]);
+
+/**
+ * Between nodes: a sign-in (refresh-token family) was revoked (a spent token reused, a logout,
+ * "sign out everywhere"). Every node refuses the family's access tokens and commands from now on.
+ */
+export const sessionRevokedSchema = z.object({ userId: id, familyId: z.uuid() }).strict();
+export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
 
 /** A user as the user (or an admin) sees them. */
 export interface PublicUser {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { id, idempotencyKey, stationCode } from './common.ts';
+import { id, idempotencyKey, serialId, stationCode, text } from './common.ts';
 
 export const BERTH_PREFERENCES = ['LB', 'MB', 'UB', 'SL', 'SU', 'WINDOW', 'AISLE', 'NONE'] as const;
 
 export const passengerSchema = z
   .object({
-    name: z.string().trim().min(1).max(60),
+    name: text({ min: 1, max: 60 }),
     age: z.number().int().min(0).max(125),
     berthPreference: z.enum(BERTH_PREFERENCES).optional(),
   })
@@ -16,7 +16,7 @@ export const MAX_SEATS_PER_BOOKING = 6;
 /** Hold 1 to 6 seats of one run for the segment `from` -> `to`, one passenger per seat. */
 export const holdRequestSchema = z
   .object({
-    runId: id,
+    runId: serialId,
     from: stationCode,
     to: stationCode,
     seatIds: z

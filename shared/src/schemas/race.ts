@@ -12,6 +12,11 @@ export type RaceStart = z.infer<typeof raceStartSchema>;
 
 export const raceWatchSchema = z.object({}).strict();
 
+/** POST /api/demo/session : a session as demo user `contender` (demo01..demo50). */
+export const demoSessionSchema = z
+  .object({ contender: z.number().int().min(1).max(MAX_CONTENDERS) })
+  .strict();
+
 /** Where the race happens: the demo run and its segment. */
 export const demoInfoSchema = z.object({ runId: z.number(), from: z.string(), to: z.string() });
 export type DemoInfo = z.infer<typeof demoInfoSchema>;

@@ -1,17 +1,19 @@
 import { z } from 'zod';
 import { BOOKING_STATUSES, REFUND_STATUSES } from './booking.ts';
-import { id, stationCode } from './common.ts';
+import { id, serialId, stationCode } from './common.ts';
 import { seatDeltaSchema, seatMapSchema } from './seats.ts';
 
 /** Watch a run's seats for one segment: the ack carries the snapshot, then deltas follow. */
-export const runWatchSchema = z.object({ runId: id, from: stationCode, to: stationCode }).strict();
+export const runWatchSchema = z
+  .object({ runId: serialId, from: stationCode, to: stationCode })
+  .strict();
 export type RunWatch = z.infer<typeof runWatchSchema>;
 
-export const runUnwatchSchema = z.object({ runId: id }).strict();
+export const runUnwatchSchema = z.object({ runId: serialId }).strict();
 export type RunUnwatch = z.infer<typeof runUnwatchSchema>;
 
 /** "I am looking at this seat": shown to the run's other watchers for a few seconds. */
-export const seatSelectSchema = z.object({ runId: id, seatId: id }).strict();
+export const seatSelectSchema = z.object({ runId: serialId, seatId: id }).strict();
 export type SeatSelect = z.infer<typeof seatSelectSchema>;
 
 /** Swap the socket's access token for a fresh one (after a refresh) without reconnecting. */

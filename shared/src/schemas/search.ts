@@ -1,15 +1,24 @@
 import { z } from 'zod';
-import { stationCode } from './common.ts';
+import { calendarDate, stationCode, text } from './common.ts';
 
 export const searchRequestSchema = z
   .object({
     from: stationCode,
     to: stationCode,
-    date: z.iso.date(),
+    date: calendarDate,
   })
   .strict()
   .refine((r) => r.from !== r.to, { message: 'from and to are the same station', path: ['to'] });
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
+
+/** GET /api/stations?prefix= : a station's code, name or city begins with it (all when empty). */
+export const stationPrefixSchema = text({ max: 40 });
+
+/** GET /api/stations/:code/departures?date= : a station's board; the date defaults to today. */
+export const departuresRequestSchema = z
+  .object({ code: stationCode, date: calendarDate.optional() })
+  .strict();
+export type DeparturesRequest = z.infer<typeof departuresRequestSchema>;
 
 /**
  * The service dates a search answers: today to `last`, `days` dates in all, in the stations' time

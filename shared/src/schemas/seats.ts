@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, stationCode } from './common.ts';
+import { serialId, stationCode } from './common.ts';
 
 /** How a seat is taken on one stretch of the route. */
 export const OCCUPANCY_STATES = ['held', 'booked'] as const;
@@ -27,7 +27,7 @@ export type SeatState = (typeof SEAT_STATES)[number];
 
 /** `from`/`to` default to the run's first and last stop (a kiosk showing the whole run). */
 export const seatMapRequestSchema = z
-  .object({ runId: id, from: stationCode.optional(), to: stationCode.optional() })
+  .object({ runId: serialId, from: stationCode.optional(), to: stationCode.optional() })
   .strict();
 export type SeatMapRequest = z.infer<typeof seatMapRequestSchema>;
 

@@ -39,6 +39,8 @@ export async function startBerth(extraEnv: Record<string, string> = {}): Promise
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
     BERTH_DEMO: 'true',
     NODE_ID: 'e2e',
+    // Every browser of the suite signs in from one address, many times a minute.
+    RATE_LIMITS: 'http:auth=100000,http:auth-account=100000,http:read=100000,http:write=100000',
     ...extraEnv,
   };
   delete env.DATABASE_URL;

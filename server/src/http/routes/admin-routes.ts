@@ -1,3 +1,4 @@
+import { auditQuerySchema, gatewaySettingsSchema, occupancyRequestSchema } from '@berth/shared';
 import type { Route } from '../http-types.ts';
 import { queryObject, type ApiDeps } from './api-deps.ts';
 
@@ -19,12 +20,14 @@ export function adminRoutes({ engine, nodes }: ApiDeps): Route[] {
       method: 'GET',
       path: '/api/admin/occupancy',
       auth: 'admin',
+      input: { query: occupancyRequestSchema },
       handler: (req) => engine.runOccupancy(req.actor!, queryObject(req.query)),
     },
     {
       method: 'GET',
       path: '/api/admin/audit',
       auth: 'admin',
+      input: { query: auditQuerySchema },
       handler: (req) =>
         engine.auditTrail(req.actor!, queryObject(req.query, ['cursor', 'limit', 'bookingId'])),
     },
@@ -38,6 +41,7 @@ export function adminRoutes({ engine, nodes }: ApiDeps): Route[] {
       method: 'PUT',
       path: '/api/admin/gateway',
       auth: 'admin',
+      input: { body: gatewaySettingsSchema },
       handler: (req) => engine.setGatewaySettings(req.actor!, req.body),
     },
   ];

@@ -7,6 +7,7 @@ export interface AuthApi {
   login(input: unknown): Promise<unknown>;
   refresh(input: unknown): Promise<unknown>;
   logout(input: unknown): Promise<void>;
+  signOutEverywhere(userId: number): Promise<{ signedOut: number }>;
   me(userId: number): Promise<unknown>;
 }
 

@@ -1,3 +1,4 @@
+import { pnrSchema } from '@berth/shared';
 import type { Route } from '../http-types.ts';
 import type { ApiDeps } from './api-deps.ts';
 
@@ -13,9 +14,15 @@ export function bookingRoutes({ engine }: ApiDeps): Route[] {
       method: 'GET',
       path: '/api/bookings/:pnr',
       auth: 'user',
+      input: { params: { pnr: pnrSchema } },
       handler: (req) => engine.bookingByPnr(req.actor!, req.params.pnr),
     },
     /** Public: a PNR's journey and status, no personal data. */
-    { method: 'GET', path: '/api/pnr/:pnr', handler: (req) => engine.pnrStatus(req.params.pnr) },
+    {
+      method: 'GET',
+      path: '/api/pnr/:pnr',
+      input: { params: { pnr: pnrSchema } },
+      handler: (req) => engine.pnrStatus(req.params.pnr),
+    },
   ];
 }

@@ -1,13 +1,8 @@
-import { z } from 'zod';
-import { MAX_CONTENDERS } from '@berth/shared';
+import { demoSessionSchema } from '@berth/shared';
 import { parse } from '../../common/validate.ts';
 import type { AuthService } from '../../modules/auth/auth.service.ts';
 import type { RaceDemo } from '../../realtime/race.ts';
 import type { Route } from '../http-types.ts';
-
-const demoSessionSchema = z
-  .object({ contender: z.number().int().min(1).max(MAX_CONTENDERS) })
-  .strict();
 
 /**
  * Only while the race demo is on: a session as demo user `contender` (demo01..demo50), so the
@@ -19,6 +14,8 @@ export function demoRoutes(deps: { race: RaceDemo; auth: AuthService }): Route[]
     {
       method: 'POST',
       path: '/api/demo/session',
+      limit: 'auth',
+      input: { body: demoSessionSchema },
       handler: async (req) => {
         const { contender } = parse(demoSessionSchema, req.body);
         return deps.auth.sessionFor(await deps.race.contender(contender));

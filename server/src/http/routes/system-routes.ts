@@ -6,6 +6,7 @@ export function systemRoutes({ health }: ApiDeps): Route[] {
     {
       method: 'GET',
       path: '/api/health',
+      limit: 'none',
       handler: async () => {
         const report = await health.health();
         return new Reply(report.ok ? 200 : 503, { ok: report.ok, data: report });
@@ -14,6 +15,7 @@ export function systemRoutes({ health }: ApiDeps): Route[] {
     {
       method: 'GET',
       path: '/metrics',
+      limit: 'none',
       handler: async () => new Reply(200, undefined, await health.metricsText()),
     },
   ];

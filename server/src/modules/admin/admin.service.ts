@@ -1,5 +1,10 @@
-import type { AdminStats, AuditPage, RunOccupancy } from '@berth/shared';
-import { z } from 'zod';
+import {
+  auditQuerySchema,
+  occupancyRequestSchema,
+  type AdminStats,
+  type AuditPage,
+  type RunOccupancy,
+} from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
@@ -45,10 +50,6 @@ export async function adminStats(ctx: EngineContext, actor: Actor): Promise<Admi
   };
 }
 
-const occupancySchema = z
-  .object({ from: z.iso.date().optional(), to: z.iso.date().optional() })
-  .strict();
-
 /** Occupancy per run and class for runs whose service date is in [from, to] (default: next 7 days). */
 export async function runOccupancy(
   ctx: EngineContext,
@@ -56,7 +57,7 @@ export async function runOccupancy(
   input: unknown = {},
 ): Promise<RunOccupancy[]> {
   assertAdmin(actor);
-  const req = parse(occupancySchema, input);
+  const req = parse(occupancyRequestSchema, input);
   const rows = await query<{
     run_id: number;
     number: string;
@@ -99,17 +100,6 @@ export async function runOccupancy(
   }));
 }
 
-const auditSchema = z
-  .object({
-    cursor: z.number().int().positive().optional(),
-    limit: z.number().int().min(1).max(200).default(50),
-    bookingId: z.number().int().positive().optional(),
-    action: z.string().max(40).optional(),
-    /** `user:12`, `SYSTEM`, or a user's email. */
-    actor: z.string().trim().max(200).optional(),
-  })
-  .strict();
-
 /**
  * The audit trail, newest first, paged by id so concurrent appends never shift a page. A user
  * actor comes with the user's name and email (only admins read this); the actor filter takes
@@ -121,7 +111,7 @@ export async function auditTrail(
   input: unknown = {},
 ): Promise<AuditPage> {
   assertAdmin(actor);
-  const req = parse(auditSchema, input);
+  const req = parse(auditQuerySchema, input);
   const rows = await query<{
     id: string;
     at: Date;

@@ -3,30 +3,37 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import {
   id,
   loginRequestSchema,
+  logoutRequestSchema,
   refreshRequestSchema,
-  refreshTokenSchema,
   registerRequestSchema,
   type AuthTokens,
+  type SessionRevoked,
   type PublicUser,
   type UserRole,
 } from '@berth/shared';
 import { z } from 'zod';
 import { DomainError, sqlState, UNIQUE_VIOLATION } from '../../common/errors.ts';
 import type { Logger } from '../../common/logger.ts';
-import { query, transaction } from '../../common/sql.ts';
+import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { Config } from '../../config/env.ts';
-import { FamilyStatusCache } from './family-status.ts';
+import type { Em } from '../../common/sql.ts';
+import { systemActor, type Actor } from '../audit/transition-writer.ts';
+import { raise } from '../events/domain-events.ts';
+import { transactionWithEvents } from '../events/event-handlers.ts';
 import { AccessTokens, signInAgain, type VerifiedAccess } from './jwt.ts';
 import { hashPassword, PasswordChecker } from './passwords.ts';
 import {
   familyOfToken,
   insertRefreshToken,
-  isFamilyRevoked,
+  recentRevocations,
   revokeFamilyTokens,
+  revokeUserTokens,
   rotateRefreshToken,
   type IssuedRefreshToken,
+  type Revocation,
 } from './refresh-tokens.ts';
+import { RevokedFamilies } from './revoked-families.ts';
 import { sharedSecret } from './server-secrets.ts';
 
 /** Switches that only tests may turn on: each removes one mechanism. */
@@ -50,10 +57,6 @@ export interface AuthServiceDeps {
 
 const JWT_SECRET_NAME = 'jwt';
 const familyIdSchema = z.uuid();
-const logoutInputSchema = z.union([
-  refreshTokenSchema,
-  refreshRequestSchema.transform((r) => r.refreshToken),
-]);
 
 interface UserRow {
   id: string;
@@ -69,6 +72,23 @@ const publicUser = (row: UserRow): PublicUser => ({
   role: row.role,
 });
 
+/** Clocks of nodes and database may differ this much: revocations are kept this much longer. */
+const CLOCK_MARGIN_SECONDS = 60;
+
+/**
+ * Announces revocations inside the transaction that made them: an audit row each, and a
+ * `session:revoked` node event through the outbox, which every node's relay hands to its own
+ * handler (see startOutboxRelay): the revocation reaches every node's memory.
+ */
+function announceRevocations(
+  tx: Em,
+  revocations: readonly Revocation[],
+  actor: Actor,
+  reason: 'reuse' | 'logout' | 'sign-out-everywhere',
+): void {
+  for (const r of revocations) raise(tx, { type: 'session.revoked', actor, reason, ...r });
+}
+
 const emailTaken = (err: unknown) =>
   sqlState(err) === UNIQUE_VIOLATION &&
   (err as { constraint?: unknown }).constraint === 'users_email_key';
@@ -76,7 +96,8 @@ const emailTaken = (err: unknown) =>
 /**
  * Accounts and sessions: a short-lived JWT access token plus an opaque refresh token that is
  * spent on use and replaced (rotation). Presenting a spent refresh token revokes its whole
- * family (that sign-in), which also turns away the family's access tokens within 2 s.
+ * family (that sign-in); so do logout and "sign out everywhere". A revocation is announced
+ * through the outbox, and every node then refuses the family's access tokens from memory.
  */
 export function createAuthService(deps: AuthServiceDeps) {
   const { orm, log } = deps;
@@ -99,7 +120,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       : () => Promise.resolve(jwtSecret),
     accessTtlSeconds,
   );
-  const families = new FamilyStatusCache((familyId) => isFamilyRevoked(em(), familyId));
+  const revoked = new RevokedFamilies((accessTtlSeconds + CLOCK_MARGIN_SECONDS) * 1000);
   const passwords = new PasswordChecker();
 
   async function tokensFor(
@@ -124,10 +145,18 @@ export function createAuthService(deps: AuthServiceDeps) {
     return tokensFor(user, familyId, refresh);
   }
 
-  async function revokeFamily(familyId: unknown): Promise<void> {
+  /** Revokes a sign-in and announces it; this node refuses it at once, the others shortly. */
+  async function revokeFamily(familyId: unknown, actor?: Actor): Promise<void> {
     const fam = parse(familyIdSchema, familyId);
-    await revokeFamilyTokens(em(), fam);
-    families.forget(fam);
+    const done = await transactionWithEvents(orm, async (tx) => {
+      const revocation = await revokeFamilyTokens(tx, fam);
+      if (revocation) {
+        const by: Actor = actor ?? { userId: revocation.userId, role: 'user' };
+        announceRevocations(tx, [revocation], by, 'logout');
+      }
+      return revocation;
+    });
+    if (done) revoked.add(done.familyId);
   }
 
   return {
@@ -137,7 +166,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       // The account and its first session commit together: no account is left without one.
       let session: { user: PublicUser; familyId: string; refresh: IssuedRefreshToken };
       try {
-        session = await transaction(orm, async (tx) => {
+        session = await transactionWithEvents(orm, async (tx) => {
           const [row] = await query<UserRow>(
             tx,
             `insert into users (email, name, password_hash, role) values (?, ?, ?, 'user')
@@ -173,16 +202,25 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async refresh(input: unknown): Promise<AuthTokens> {
       const { refreshToken } = parse(refreshRequestSchema, input);
-      const outcome = await transaction(orm, (tx) =>
-        rotateRefreshToken(tx, refreshToken, {
+      const outcome = await transactionWithEvents(orm, async (tx) => {
+        const rotated = await rotateRefreshToken(tx, refreshToken, {
           ttlDays: refreshTtlDays,
           skipLock: hooks.skipRefreshLock,
-        }),
-      );
+        });
+        if (rotated.kind === 'reuse') {
+          announceRevocations(
+            tx,
+            [{ userId: rotated.userId, familyId: rotated.familyId }],
+            systemActor,
+            'reuse',
+          );
+        }
+        return rotated;
+      });
       if (outcome.kind === 'refused') throw signInAgain();
       if (outcome.kind === 'reuse') {
         // Committed above: the revocation stands although this call fails.
-        families.forget(outcome.familyId);
+        revoked.add(outcome.familyId);
         log.warn(
           { userId: outcome.userId, familyId: outcome.familyId },
           'spent refresh token presented again: session family revoked',
@@ -213,19 +251,49 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** The caller behind an access token; UNAUTHENTICATED if forged, expired or revoked. */
     async verifyAccessToken(token: string): Promise<VerifiedAccess> {
       const claims = await access.verify(token);
-      if (await families.isRevoked(claims.familyId)) throw signInAgain();
+      if (revoked.has(claims.familyId)) throw signInAgain();
       return claims;
     },
 
-    /** Ends a sign-in everywhere: its refresh tokens and (within 2 s) its access tokens. */
+    /** Whether a sign-in was revoked (memory only: the per-command check). */
+    isRevoked: (familyId: string) => revoked.has(familyId),
+
+    /** A node event from the outbox: some node revoked this sign-in. */
+    sessionRevoked(event: SessionRevoked): void {
+      revoked.add(event.familyId);
+    },
+
+    /**
+     * Learns the revocations whose access tokens may still be alive from the database: at start,
+     * and when the relay switches between shared and local (an announcement may have been lost).
+     */
+    async loadRevocations(): Promise<void> {
+      const seconds = accessTtlSeconds + CLOCK_MARGIN_SECONDS;
+      for (const r of await recentRevocations(em(), seconds)) revoked.add(r.familyId, r.revokedAt);
+    },
+
+    /** Ends a sign-in everywhere: its refresh tokens and its access tokens on every node. */
     revokeFamily,
+
+    /** "Sign out everywhere": every sign-in of the user, this one included. */
+    async signOutEverywhere(userId: number): Promise<{ signedOut: number }> {
+      const actor: Actor = { userId, role: 'user' };
+      const done = await transactionWithEvents(orm, async (tx) => {
+        const revocations = await revokeUserTokens(tx, parse(id, userId));
+        if (revocations.length > 0)
+          announceRevocations(tx, revocations, actor, 'sign-out-everywhere');
+        return revocations;
+      });
+      for (const r of done) revoked.add(r.familyId);
+      return { signedOut: done.length };
+    },
 
     /**
      * Signs out the session the refresh token belongs to; an unknown token is a no-op. Takes the
      * token itself or the request body `{ refreshToken }`.
      */
     async logout(input: unknown): Promise<void> {
-      const token = parse(logoutInputSchema, input);
+      const token = parse(logoutRequestSchema, input);
       const familyId = await familyOfToken(em(), token);
       if (familyId !== undefined) await revokeFamily(familyId);
     },

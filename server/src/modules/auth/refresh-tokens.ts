@@ -31,13 +31,51 @@ export async function insertRefreshToken(
   return { token, expiresAt: new Date(row!.expires_at) };
 }
 
-/** Marks every token of the family revoked; the family can never be refreshed again. */
-export async function revokeFamilyTokens(em: Em, familyId: string): Promise<void> {
-  await query(
+/** A revoked sign-in: whose it was, and which. */
+export interface Revocation {
+  userId: number;
+  familyId: string;
+}
+
+/**
+ * Marks every token of the family revoked; the family can never be refreshed again. Returns the
+ * revocation, or null when there was nothing left to revoke (already revoked, or unknown).
+ */
+export async function revokeFamilyTokens(em: Em, familyId: string): Promise<Revocation | null> {
+  const [row] = await query<{ user_id: string }>(
     em,
-    `update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null`,
+    `update refresh_tokens set revoked_at = now() where family_id = ? and revoked_at is null
+     returning user_id`,
     [familyId],
   );
+  return row ? { userId: Number(row.user_id), familyId } : null;
+}
+
+/** Revokes every sign-in of a user ("sign out everywhere"); returns those it revoked. */
+export async function revokeUserTokens(em: Em, userId: number): Promise<Revocation[]> {
+  const rows = await query<{ family_id: string }>(
+    em,
+    `update refresh_tokens set revoked_at = now() where user_id = ? and revoked_at is null
+     returning family_id`,
+    [userId],
+  );
+  return [...new Set(rows.map((r) => r.family_id))].map((familyId) => ({ userId, familyId }));
+}
+
+/** Families revoked in the last `seconds`, with when: what a starting node must refuse. */
+export async function recentRevocations(
+  em: Em,
+  seconds: number,
+): Promise<{ familyId: string; revokedAt: number }[]> {
+  const rows = await query<{ family_id: string; revoked_ms: number }>(
+    em,
+    `select family_id, (extract(epoch from max(revoked_at)) * 1000)::float8 as revoked_ms
+       from refresh_tokens
+      where revoked_at > now() - make_interval(secs => ?)
+      group by family_id`,
+    [seconds],
+  );
+  return rows.map((r) => ({ familyId: r.family_id, revokedAt: Number(r.revoked_ms) }));
 }
 
 /** A family counts as revoked once any of its tokens is (a rotation may race a revocation). */

@@ -1,17 +1,9 @@
-import type { PnrStatus } from '@berth/shared';
-import { z } from 'zod';
-import type { BookingView } from '@berth/shared';
+import { pnrSchema, type BookingView, type PnrStatus } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import type { Actor } from '../audit/transition-writer.ts';
 import { loadBookingViews, publicView } from './booking-view.ts';
-
-const pnrSchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{10}$/, 'a PNR is 10 letters and digits');
 
 /** The user's bookings, newest first. */
 export async function myBookings(

@@ -1,15 +1,10 @@
-import { stationCode, type SearchResult } from '@berth/shared';
-import { z } from 'zod';
+import { departuresRequestSchema, type SearchResult } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { today } from './booking-window.ts';
 import { segmentResults } from './segment-results.ts';
-
-const departuresRequestSchema = z
-  .object({ code: stationCode, date: z.iso.date().optional() })
-  .strict();
 
 /**
  * A station's departures board: every run that calls at the station and goes on from it, as the

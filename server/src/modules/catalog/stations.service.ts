@@ -1,14 +1,11 @@
-import type { StationView } from '@berth/shared';
-import { z } from 'zod';
+import { stationPrefixSchema, type StationView } from '@berth/shared';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
 
-const prefixSchema = z.string().trim().max(40);
-
 /** Stations whose code, name or city starts with `prefix` (all when empty), for autocomplete. */
 export async function stationsByPrefix(ctx: EngineContext, input: unknown): Promise<StationView[]> {
-  const prefix = parse(prefixSchema, input ?? '');
+  const prefix = parse(stationPrefixSchema, input ?? '');
   const like = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return query<StationView>(
     ctx.em(),

@@ -41,7 +41,15 @@ export type DomainEvent =
     }
   | { type: 'refund.succeeded'; booking: BookingRef }
   /** A hold's last minute began. */
-  | { type: 'hold.expiring'; booking: BookingRef; expiresAt: string; serverNow: string };
+  | { type: 'hold.expiring'; booking: BookingRef; expiresAt: string; serverNow: string }
+  /** A sign-in (refresh-token family) was revoked: every node must refuse it from now on. */
+  | {
+      type: 'session.revoked';
+      actor: Actor;
+      userId: number;
+      familyId: string;
+      reason: 'reuse' | 'logout' | 'sign-out-everywhere';
+    };
 
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

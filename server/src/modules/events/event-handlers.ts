@@ -1,6 +1,12 @@
 import { rooms, type BookingStatus } from '@berth/shared';
-import type { SqlTx } from '../../common/sql.ts';
-import { bookingUpdated, outboxPush, type OutboxMessage } from '../audit/outbox-push.ts';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { transaction, type SqlTx } from '../../common/sql.ts';
+import {
+  bookingUpdated,
+  outboxNodeEvent,
+  outboxPush,
+  type OutboxMessage,
+} from '../audit/outbox-push.ts';
 import { recordTransitions, systemActor, type AuditRecord } from '../audit/transition-writer.ts';
 import {
   takeRaised,
@@ -27,6 +33,7 @@ export const ACTIONS = {
   cancel: 'CANCEL',
   refundStarted: 'REFUND_STARTED',
   refundSucceeded: 'REFUND_SUCCEEDED',
+  sessionRevoked: 'session.revoked',
 } as const;
 
 const audit = (
@@ -144,6 +151,20 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
       ],
     }),
   ],
+  'session.revoked': [
+    (e) => ({
+      audits: [
+        {
+          actor: e.actor,
+          action: ACTIONS.sessionRevoked,
+          bookingId: null,
+          before: null,
+          after: { userId: e.userId, familyId: e.familyId, reason: e.reason },
+        },
+      ],
+      pushes: [outboxNodeEvent('session:revoked', { userId: e.userId, familyId: e.familyId })],
+    }),
+  ],
 };
 
 /** Adds a handler of an event (another module's reaction to it). */
@@ -166,4 +187,19 @@ export async function flushEvents(tx: SqlTx): Promise<void> {
     }
   }
   await recordTransitions(tx, audits, pushes);
+}
+
+/**
+ * One short transaction whose raised events are flushed (audit rows and outbox rows, one
+ * statement) just before it commits: the way every transaction that changes state runs.
+ */
+export function transactionWithEvents<T>(
+  orm: MikroORM,
+  work: (tx: SqlTx) => Promise<T>,
+): Promise<T> {
+  return transaction(orm, async (tx) => {
+    const value = await work(tx);
+    await flushEvents(tx);
+    return value;
+  });
 }

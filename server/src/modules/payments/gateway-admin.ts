@@ -1,17 +1,9 @@
-import { z } from 'zod';
+import { gatewaySettingsSchema } from '@berth/shared';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { assertAdmin } from '../admin/admin.service.ts';
 import type { Actor } from '../audit/transition-writer.ts';
 import type { GatewaySettingsView } from '@berth/shared';
-
-export const gatewaySettingsSchema = z
-  .object({
-    failureRate: z.number().min(0).max(1).optional(),
-    latencyMs: z.number().int().min(0).max(60_000).optional(),
-    timeoutMs: z.number().int().min(1).max(120_000).optional(),
-  })
-  .strict();
 
 export async function getGatewaySettings(
   ctx: EngineContext,

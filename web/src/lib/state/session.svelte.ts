@@ -66,6 +66,13 @@ export class Session {
     if (refreshToken) await request('POST', '/api/auth/logout', { body: { refreshToken } });
   }
 
+  /** Ends every sign-in of this user, on every device, this one included. */
+  async signOutEverywhere(): Promise<Ack<{ signedOut: number }>> {
+    const ack = await this.api<{ signedOut: number }>('POST', '/api/auth/logout-everywhere');
+    if (ack.ok) this.#adopt(null, true);
+    return ack;
+  }
+
   /** Renews the access token; false when the session is gone (signed out elsewhere, revoked). */
   refresh(): Promise<boolean> {
     this.#refreshing ??= this.#refreshOnce().finally(() => (this.#refreshing = null));
