@@ -69,8 +69,11 @@ export async function runLoadtest(
       HOLD_SECONDS: '1800',
       // Some payments are declined, as the buyers' story needs.
       GATEWAY_FAILURE_RATE: '0.2',
-      // RATE_LIMITS stays at its defaults: a rush user clicks at most once a second (60 a
-      // minute, under hold:create's 120), a buyer or sniper a few times in all.
+      // Commands keep their limits: a rush user clicks at most once a second (60 a minute,
+      // under hold:create's 120), a buyer or sniper a few times in all. HTTP reads are counted
+      // per address when anonymous, and every virtual user comes from this machine's one
+      // address: without this, all of them would share one passenger's allowance.
+      RATE_LIMITS: 'http:read=1000000,http:write=1000000',
     };
     const config = loadConfig({
       ...process.env,
@@ -190,8 +193,7 @@ export async function runLoadtest(
       startedAt,
       settings: {
         ...settings,
-        RATE_LIMITS:
-          '(defaults: hold:create 120, booking:pay 60, run:watch 600 per user and minute)',
+        RATE_LIMITS: `${settings.RATE_LIMITS} (commands at their defaults: hold:create 120, booking:pay 60, run:watch 600 per user and minute)`,
       },
       rates: sumRates(journals.rates),
       figures,
