@@ -153,6 +153,30 @@ describe('the passenger flow', () => {
     await expect.poll(() => onKiosk.getAttribute('data-state'), { timeout: 5000 }).toBe('booked');
   });
 
+  it("holds without reading the booking again: the hold's answer is what the booking page shows", async () => {
+    const runId = await runOf(JAIPUR_MUMBAI.train, JAIPUR_MUMBAI.from, JAIPUR_MUMBAI.to);
+    const context = await person('Reader');
+    const reads: string[] = [];
+    let pushed = false;
+    context.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/bookings/')) reads.push(r.url());
+    });
+    context.on('page', (p) =>
+      p.on('websocket', (ws) =>
+        ws.on('framereceived', (f) => {
+          if (String(f.payload).includes('"booking:updated"')) pushed = true;
+        }),
+      ),
+    );
+    const map = await openMap(context, JAIPUR_MUMBAI, runId);
+    await hold(map, [await freeSeat(map)]);
+    await map.getByTestId('countdown').waitFor();
+    // The hold's own booking:updated has arrived, and the page asked for nothing more.
+    await expect.poll(() => pushed, { timeout: 5000 }).toBe(true);
+    await map.waitForTimeout(300);
+    expect(reads).toEqual([]);
+  });
+
   it('shows Bob the seat Alice is looking at', async () => {
     const runId = await runOf(JAIPUR_MUMBAI.train, JAIPUR_MUMBAI.from, JAIPUR_MUMBAI.to);
     const alice = await openMap(await person('Alice'), JAIPUR_MUMBAI, runId);

@@ -10,6 +10,7 @@ import { describeError } from '../format/errors.ts';
 import type { Connection } from '../realtime/connection.svelte.ts';
 import { clockOffsetMs, isExpiryWarningDue, remainingMs } from './clock.ts';
 import { newIdempotencyKey } from '../api/idempotency.ts';
+import { isNews, knownBooking, rememberBooking } from './known-bookings.ts';
 import type { Session } from './session.svelte.ts';
 
 /** How often the countdown redraws: often enough that the seconds never look stuck. */
@@ -93,8 +94,10 @@ export class BookingPage {
   /** Loads the booking and follows it until the returned function is called. */
   start(): () => void {
     const socket = this.live.socket;
+    // Read the booking again only for news: not for the push of a change this page made itself
+    // (its command's answer carries the booking), nor one that repeats what the page shows.
     const onUpdated = (p: BookingUpdated) => {
-      if (p.pnr === this.pnr) void this.load();
+      if (p.pnr === this.pnr && !this.#busy && isNews(p, this.#view ?? undefined)) void this.load();
     };
     const onExpiring = (p: HoldExpiring) => {
       if (p.pnr !== this.pnr || !this.#view) return;
@@ -111,7 +114,10 @@ export class BookingPage {
     socket.on('hold:expired', onExpired);
     const offReconnect = this.live.onReconnect(() => void this.load());
     const timer = setInterval(() => (this.#now = Date.now()), TICK_MS);
-    void this.load();
+    // A booking this tab was just told about (the hold's answer) needs no read to be shown.
+    const known = knownBooking(this.pnr);
+    if (known) this.#adopt(known);
+    else void this.load();
     return () => {
       clearInterval(timer);
       offReconnect();
@@ -196,6 +202,7 @@ export class BookingPage {
   }
 
   #adopt(view: BookingView) {
+    rememberBooking(view);
     this.#offset = clockOffsetMs(view.serverNow, Date.now());
     this.#view = view;
     this.#loadError = null;

@@ -10,6 +10,7 @@ import {
 import { describeError } from '../format/errors.ts';
 import type { Connection } from '../realtime/connection.svelte.ts';
 import type { RunWatch } from '../realtime/run-watch.svelte.ts';
+import { knownBooking, rememberBooking } from './known-bookings.ts';
 import type { Session } from './session.svelte.ts';
 
 export interface PassengerDraft {
@@ -207,6 +208,7 @@ export class HoldPicker {
     });
     this.#busy = false;
     if (ack.ok) {
+      rememberBooking(ack.data);
       this.watch.map.claim(seatIds);
       this.#picked = [];
       this.#key = null;
@@ -238,10 +240,21 @@ export class HoldPicker {
  */
 export function followOwnBookings(session: Session, conn: Connection, watch: RunWatch): () => void {
   const onUpdated = async (p: BookingUpdated) => {
-    const ack = await session.api<BookingView>('GET', `/api/bookings/${encodeURIComponent(p.pnr)}`);
-    if (!ack.ok || ack.data.runId !== watch.runId) return;
-    if (['held', 'paying', 'confirmed'].includes(ack.data.status)) {
-      watch.map.claim(ack.data.seats.map((s) => s.seatId));
+    // A booking this tab knows (it made the hold) is not read again: its seats are known.
+    const known = knownBooking(p.pnr);
+    let view = known;
+    if (!known) {
+      const ack = await session.api<BookingView>(
+        'GET',
+        `/api/bookings/${encodeURIComponent(p.pnr)}`,
+      );
+      if (!ack.ok) return;
+      view = ack.data;
+      rememberBooking(view);
+    }
+    if (!view || view.runId !== watch.runId) return;
+    if (['held', 'paying', 'confirmed'].includes(p.status ?? view.status)) {
+      watch.map.claim(view.seats.map((s) => s.seatId));
     }
   };
   const handler = (p: BookingUpdated) => void onUpdated(p);
