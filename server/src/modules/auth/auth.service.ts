@@ -35,6 +35,7 @@ import {
 } from './refresh-tokens.ts';
 import { RevokedFamilies } from './revoked-families.ts';
 import { sharedSecret } from './server-secrets.ts';
+import { User } from './user.entity.ts';
 
 /** Switches that only tests may turn on: each removes one mechanism. */
 export interface AuthTestHooks {
@@ -58,8 +59,9 @@ export interface AuthServiceDeps {
 const JWT_SECRET_NAME = 'jwt';
 const familyIdSchema = z.uuid();
 
+/** A user as a row (id as text, from a raw insert) or as the entity (id as a number). */
 interface UserRow {
-  id: string;
+  id: string | number;
   email: string;
   name: string;
   role: UserRole;
@@ -189,15 +191,11 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async login(input: unknown): Promise<AuthTokens> {
       const req = parse(loginRequestSchema, input);
-      const [row] = await query<UserRow & { password_hash: string }>(
-        em(),
-        `select id, email, name, role, password_hash from users where email = ?`,
-        [req.email],
-      );
+      const user = await em().findOne(User, { email: req.email });
       // Verify even when there is no such user, so the answer's timing does not tell.
-      const ok = await passwords.check(row?.password_hash, req.password);
-      if (!row || !ok) throw new DomainError('UNAUTHENTICATED', 'Wrong email or password.');
-      return startSession(publicUser(row));
+      const ok = await passwords.check(user?.passwordHash, req.password);
+      if (!user || !ok) throw new DomainError('UNAUTHENTICATED', 'Wrong email or password.');
+      return startSession(publicUser(user));
     },
 
     async refresh(input: unknown): Promise<AuthTokens> {
@@ -239,13 +237,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     async me(userId: number): Promise<PublicUser> {
-      const [row] = await query<UserRow>(
-        em(),
-        `select id, email, name, role from users where id = ?`,
-        [parse(id, userId)],
-      );
-      if (!row) throw signInAgain();
-      return publicUser(row);
+      const user = await em().findOne(User, { id: parse(id, userId) });
+      if (!user) throw signInAgain();
+      return publicUser(user);
     },
 
     /** The caller behind an access token; UNAUTHENTICATED if forged, expired or revoked. */
