@@ -14,6 +14,12 @@ interface PgClient {
  * order, is the point), so they skip the unit of work and the query builder: on the hold's hot
  * path that halves the JavaScript spent per transaction on a 2-core machine shared with
  * PostgreSQL.
+ *
+ * Measured again (session 9, `pnpm bench:engine`, one run each on the same machine): through
+ * `em.transactional` with each statement as knex `raw` on its transaction, the engine's c8 was
+ * 504 holds/s against the raw baseline's 704 (ratio 0.72), where this class gives 680 against
+ * 713 (0.95). `em.execute` is no option either: it formats parameters into the text, so a JS
+ * array bound to `= any(?)` becomes a list. So this stays, on the pool MikroORM owns.
  */
 export class SqlTx {
   constructor(readonly client: PgClient) {}
