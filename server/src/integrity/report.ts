@@ -1,6 +1,6 @@
 import type { Em } from '../common/sql.ts';
 
-/** The DESIGN.md invariants the checker can prove from the database alone. */
+/** The invariants (docs/architecture.md) the checker can prove from the database alone. */
 export type Invariant = 1 | 2 | 3 | 4 | 8;
 
 export interface Violation {

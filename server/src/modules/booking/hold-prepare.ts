@@ -18,7 +18,7 @@ export interface PreparedHold {
 }
 
 /**
- * Holds 1 to 6 seats for one segment, as DESIGN.md's hold flow: claim the idempotency key, lock
+ * Holds 1 to 6 seats for one segment, as docs/architecture.md's hold flow: claim the idempotency key, lock
  * the user, refuse an overlapping journey, lock the seats in id order, expire lapsed holds on
  * them, refuse any other overlap with SEAT_TAKEN, then insert, bump, audit and announce.
  */
