@@ -1,4 +1,4 @@
-import type { EntityMetadata } from '@mikro-orm/core';
+import { ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm } from '../src/db/orm.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
@@ -64,13 +64,14 @@ describe('the entities and the migrated schema', () => {
     );
     const columns = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
     const problems: string[] = [];
-    const metas = Object.values(orm.getMetadata().getAll()) as EntityMetadata[];
+    const metas: EntityMetadata[] = Object.values(orm.getMetadata().getAll());
     expect(metas.length).toBeGreaterThan(10);
     let checked = 0;
     for (const meta of metas) {
       for (const prop of meta.props) {
         if (prop.persist === false || !prop.fieldNames?.length) continue;
-        if (prop.kind === '1:m' || prop.kind === 'm:n') continue;
+        if (prop.kind === ReferenceKind.ONE_TO_MANY || prop.kind === ReferenceKind.MANY_TO_MANY)
+          continue;
         prop.fieldNames.forEach((field, i) => {
           const where = `${meta.className}.${prop.name} (${meta.tableName}.${field})`;
           const column = columns.get(`${meta.tableName}.${field}`);
