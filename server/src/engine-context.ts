@@ -1,7 +1,7 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config/env.ts';
 import type { Logger } from './common/logger.ts';
-import type { Em, SqlTx } from './common/sql.ts';
+import type { SqlTx } from './common/sql.ts';
 import type { CatalogCache } from './modules/catalog/route-cache.ts';
 import type { SimulatedGateway } from './modules/payments/gateway.ts';
 
@@ -28,7 +28,7 @@ export interface EngineContext {
   gateway: SimulatedGateway;
   hooks: TestHooks;
   /** A fresh EntityManager for one request or job run (reads outside a transaction). */
-  em(): Em;
+  em(): EntityManager;
   /** Runs `work` in one short transaction; see common/sql.ts. */
   tx<T>(work: (tx: SqlTx) => Promise<T>): Promise<T>;
 }

@@ -5,10 +5,12 @@ import {
   type AuditPage,
   type RunOccupancy,
 } from '@berth/shared';
+import type { FilterQuery } from '@mikro-orm/core';
 import { DomainError } from '../../common/errors.ts';
 import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
+import { AuditEntry } from '../audit/audit.entities.ts';
 import type { Actor } from '../audit/transition-writer.ts';
 
 export function assertAdmin(actor: Actor) {
@@ -112,55 +114,32 @@ export async function auditTrail(
 ): Promise<AuditPage> {
   assertAdmin(actor);
   const req = parse(auditQuerySchema, input);
-  const rows = await query<{
-    id: string;
-    at: Date;
-    actor: string;
-    action: string;
-    booking_id: string | null;
-    before: unknown;
-    after: unknown;
-    user_id: string | null;
-    user_name: string | null;
-    user_email: string | null;
-  }>(
-    ctx.em(),
-    `select a.id, a.at, a.actor, a.action, a.booking_id, a.before, a.after,
-            u.id as user_id, u.name as user_name, u.email as user_email
-       from audit_log a left join users u on u.id = a.actor_user_id
-      where (?::bigint is null or a.id < ?::bigint)
-        and (?::bigint is null or a.booking_id = ?::bigint)
-        and (?::text is null or a.action = ?::text)
-        and (?::text is null or a.actor = ?::text or u.email = lower(?::text))
-      order by a.id desc limit ?`,
-    [
-      req.cursor ?? null,
-      req.cursor ?? null,
-      req.bookingId ?? null,
-      req.bookingId ?? null,
-      req.action ?? null,
-      req.action ?? null,
-      req.actor ?? null,
-      req.actor ?? null,
-      req.actor ?? null,
-      req.limit + 1,
-    ],
-  );
+  const where: FilterQuery<AuditEntry> = {};
+  if (req.cursor !== undefined) where.id = { $lt: req.cursor };
+  if (req.bookingId !== undefined) where.bookingId = req.bookingId;
+  if (req.action !== undefined) where.action = req.action;
+  if (req.actor !== undefined)
+    where.$or = [{ actor: req.actor }, { actorUser: { email: req.actor.toLowerCase() } }];
+  const rows = await ctx.em().find(AuditEntry, where, {
+    populate: ['actorUser'],
+    fields: ['*', 'actorUser.name', 'actorUser.email'],
+    orderBy: { id: 'desc' },
+    limit: req.limit + 1,
+  });
   const page = rows.slice(0, req.limit);
   return {
     entries: page.map((r) => ({
-      id: Number(r.id),
-      at: new Date(r.at).toISOString(),
+      id: r.id,
+      at: r.at.toISOString(),
       actor: r.actor,
-      actorUser:
-        r.user_id === null
-          ? null
-          : { id: Number(r.user_id), name: r.user_name ?? '', email: r.user_email ?? '' },
+      actorUser: r.actorUser
+        ? { id: r.actorUser.id, name: r.actorUser.name, email: r.actorUser.email }
+        : null,
       action: r.action,
-      bookingId: r.booking_id === null ? null : Number(r.booking_id),
-      before: r.before,
-      after: r.after,
+      bookingId: r.bookingId ?? null,
+      before: r.before ?? null,
+      after: r.after ?? null,
     })),
-    nextCursor: rows.length > req.limit ? Number(page[page.length - 1]!.id) : null,
+    nextCursor: rows.length > req.limit ? page[page.length - 1]!.id : null,
   };
 }

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { User } from '../auth/user.entity.ts';
 
 /** Append-only (a trigger refuses UPDATE and DELETE). */
 export const AuditEntry = defineEntity({
@@ -9,7 +10,8 @@ export const AuditEntry = defineEntity({
     at: p.datetime().defaultRaw('now()'),
     xid: p.text().columnType('xid8').defaultRaw('pg_current_xact_id()'),
     actor: p.text(),
-    actorUserId: p.bigint('number').nullable(),
+    /** The user behind a `user:<id>` actor; none for SYSTEM and the jobs. */
+    actorUser: () => p.manyToOne(User).nullable(),
     action: p.text(),
     bookingId: p.bigint('number').nullable(),
     before: p.json<Record<string, unknown>>().nullable(),

@@ -10,7 +10,7 @@ export async function myBookings(
   ctx: EngineContext,
   actor: Actor & { userId: number },
 ): Promise<BookingView[]> {
-  const views = await loadBookingViews(ctx.em(), ctx.catalog, 'b.user_id = ?', [actor.userId], 200);
+  const views = await loadBookingViews(ctx.em(), ctx.catalog, { user: actor.userId }, 200);
   return views.map(publicView);
 }
 
@@ -21,7 +21,7 @@ export async function bookingByPnr(
   input: unknown,
 ): Promise<BookingView> {
   const pnr = parse(pnrSchema, input);
-  const [view] = await loadBookingViews(ctx.em(), ctx.catalog, 'b.pnr = ?', [pnr], 1);
+  const [view] = await loadBookingViews(ctx.em(), ctx.catalog, { pnr }, 1);
   if (!view || (view.userId !== actor.userId && actor.role !== 'admin')) {
     throw new DomainError('NOT_FOUND', 'No booking with that PNR was found.');
   }
@@ -31,7 +31,7 @@ export async function bookingByPnr(
 /** Anyone may check a PNR's status: the journey and seats, with no personal data. */
 export async function pnrStatus(ctx: EngineContext, input: unknown): Promise<PnrStatus> {
   const pnr = parse(pnrSchema, input);
-  const [view] = await loadBookingViews(ctx.em(), ctx.catalog, 'b.pnr = ?', [pnr], 1);
+  const [view] = await loadBookingViews(ctx.em(), ctx.catalog, { pnr }, 1);
   if (!view) throw new DomainError('NOT_FOUND', 'No booking with that PNR was found.');
   return {
     pnr: view.pnr,

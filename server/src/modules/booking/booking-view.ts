@@ -1,81 +1,57 @@
-import { seatLabel, type BookingStatus, type BookingView } from '@berth/shared';
-import type { Em } from '../../common/sql.ts';
-import { query } from '../../common/sql.ts';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { seatLabel, type BookingView } from '@berth/shared';
 import type { CatalogCache } from '../catalog/route-cache.ts';
 import { arrivalAt, departureAt } from '../catalog/route-cache.ts';
+import { Payment, Refund } from '../payments/payment.entities.ts';
+import { Booking } from './booking.entities.ts';
 
-interface BookingRow {
-  id: string;
-  pnr: string;
-  user_id: string;
-  run_id: number;
-  from_seq: number;
-  to_seq: number;
-  class_code: string;
-  status: BookingStatus;
-  expires_at: Date;
-  fare_paise: number;
-  created_at: Date;
-  refund_status: 'pending' | 'succeeded' | 'failed' | null;
-  refund_amount: number | null;
-  payment_ref: string | null;
-  paid_at: Date | null;
-}
-
-const BOOKING_COLUMNS = `b.id, b.pnr, b.user_id, b.run_id, b.from_seq, b.to_seq, b.class_code, b.status,
-  b.expires_at, b.fare_paise, b.created_at, r.status as refund_status, r.amount_paise as refund_amount,
-  p.gateway_ref as payment_ref, p.updated_at as paid_at`;
-
-/** Loads bookings (newest first) matching a condition on `b`, as their owner sees them. */
+/**
+ * Loads bookings (newest first) matching `where`, as their owner sees them: a cold read through
+ * the entities, with its passengers, its latest refund and the payment that went through.
+ */
 export async function loadBookingViews(
-  em: Em,
+  em: EntityManager,
   catalog: CatalogCache,
-  where: string,
-  bindings: unknown[],
+  where: FilterQuery<Booking>,
   limit = 100,
 ): Promise<(BookingView & { userId: number })[]> {
-  const bookings = await query<BookingRow>(
-    em,
-    `select ${BOOKING_COLUMNS}
-       from bookings b left join lateral (
-         select status, amount_paise from refunds where booking_id = b.id order by id desc limit 1
-       ) r on true
-       -- Declined attempts have references too: the ticket quotes the one that paid. Its row is
-       -- last written when it succeeded, so updated_at is when the booking was paid.
-       left join lateral (
-         select gateway_ref, updated_at from payments
-          where booking_id = b.id and status = 'succeeded' and gateway_ref is not null
-          order by id desc limit 1
-       ) p on true
-      where ${where}
-      order by b.created_at desc, b.id desc limit ?`,
-    [...bindings, limit],
-  );
+  const bookings = await em.find(Booking, where, {
+    populate: ['seats'],
+    exclude: ['journey', 'idempotencyKey'],
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    limit,
+  });
   if (bookings.length === 0) return [];
-  const passengers = await query<{
-    booking_id: string;
-    seat_id: string;
-    passenger_name: string;
-    passenger_age: number;
-    berth_preference: string | null;
-  }>(
-    em,
-    `select booking_id, seat_id, passenger_name, passenger_age, berth_preference
-       from booking_seats where booking_id = any(?) order by id`,
-    [bookings.map((b) => b.id)],
+  const ids = bookings.map((b) => b.id);
+  const refunds = await em.find(
+    Refund,
+    { booking: { $in: ids } },
+    { fields: ['booking', 'status', 'amountPaise'], orderBy: { id: 'desc' } },
   );
+  // Declined attempts have references too: the ticket quotes the one that paid. Its row is last
+  // written when it succeeded, so updatedAt is when the booking was paid.
+  const payments = await em.find(
+    Payment,
+    { booking: { $in: ids }, status: 'succeeded', gatewayRef: { $ne: null } },
+    { fields: ['booking', 'gatewayRef', 'updatedAt'], orderBy: { id: 'desc' } },
+  );
+  const latestRefund = firstPerBooking(refunds);
+  const paidBy = firstPerBooking(payments);
   const views = [];
   for (const b of bookings) {
-    const route = await catalog.route(b.run_id);
-    const seats = await catalog.seatsOf(b.run_id);
+    const route = await catalog.route(b.run.id);
+    const seats = await catalog.seatsOf(b.run.id);
     if (!route) continue;
-    const from = route.stops.find((s) => s.seq === b.from_seq)!;
-    const to = route.stops.find((s) => s.seq === b.to_seq)!;
+    const from = route.stops.find((s) => s.seq === b.fromSeq)!;
+    const to = route.stops.find((s) => s.seq === b.toSeq)!;
+    const refund = latestRefund.get(b.id);
+    const payment = paidBy.get(b.id);
     views.push({
-      id: Number(b.id),
-      userId: Number(b.user_id),
+      id: b.id,
+      userId: b.user.id,
       pnr: b.pnr,
-      runId: b.run_id,
+      runId: b.run.id,
       trainNumber: route.trainNumber,
       trainName: route.trainName,
       serviceDate: route.serviceDate,
@@ -91,42 +67,43 @@ export async function loadBookingViews(
         name: to.name,
         arrivesAt: arrivalAt(route, to).toISOString(),
       },
-      classCode: b.class_code,
+      classCode: b.travelClass.code,
       status: b.status,
-      expiresAt: new Date(b.expires_at).toISOString(),
+      expiresAt: b.expiresAt.toISOString(),
       serverNow: new Date().toISOString(),
-      farePaise: b.fare_paise,
-      seats: passengers
-        .filter((p) => p.booking_id === b.id)
-        .map((p) => {
-          const seat = seats.get(Number(p.seat_id))!;
-          return {
-            seatId: seat.seatId,
-            coach: seat.coach,
-            number: seat.number,
-            berth: seat.berth,
-            label: seatLabel(seat.coach, seat.number, seat.berth),
-            passengerName: p.passenger_name,
-            passengerAge: p.passenger_age,
-            berthPreference: p.berth_preference,
-          };
-        }),
-      refund:
-        b.refund_status && b.refund_amount !== null
-          ? { status: b.refund_status, amountPaise: b.refund_amount }
-          : null,
-      payment:
-        b.payment_ref !== null && b.paid_at !== null
-          ? { reference: b.payment_ref, paidAt: new Date(b.paid_at).toISOString() }
-          : null,
-      createdAt: new Date(b.created_at).toISOString(),
+      farePaise: b.farePaise,
+      seats: b.seats.getItems().map((p) => {
+        const seat = seats.get(p.seat.id)!;
+        return {
+          seatId: seat.seatId,
+          coach: seat.coach,
+          number: seat.number,
+          berth: seat.berth,
+          label: seatLabel(seat.coach, seat.number, seat.berth),
+          passengerName: p.passengerName,
+          passengerAge: p.passengerAge,
+          berthPreference: p.berthPreference ?? null,
+        };
+      }),
+      refund: refund ? { status: refund.status, amountPaise: refund.amountPaise } : null,
+      payment: payment?.gatewayRef
+        ? { reference: payment.gatewayRef, paidAt: payment.updatedAt.toISOString() }
+        : null,
+      createdAt: b.createdAt.toISOString(),
     });
   }
   return views;
 }
 
-export async function loadBookingView(em: Em, catalog: CatalogCache, bookingId: number) {
-  const [view] = await loadBookingViews(em, catalog, 'b.id = ?', [bookingId], 1);
+/** The first row per booking of rows sorted newest first: the latest one. */
+function firstPerBooking<T extends { booking: { id: number } }>(rows: T[]): Map<number, T> {
+  const first = new Map<number, T>();
+  for (const row of rows) if (!first.has(row.booking.id)) first.set(row.booking.id, row);
+  return first;
+}
+
+export async function loadBookingView(em: EntityManager, catalog: CatalogCache, bookingId: number) {
+  const [view] = await loadBookingViews(em, catalog, { id: bookingId }, 1);
   return view;
 }
 

@@ -26,6 +26,8 @@ export const Booking = defineEntity({
     idempotencyKey: p.text(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
+    /** Its passengers and seats, in the order they were booked. */
+    seats: () => p.oneToMany(BookingSeat).mappedBy('booking').orderBy({ id: 'asc' }),
   },
 });
 export type Booking = InferEntity<typeof Booking>;
