@@ -1,6 +1,7 @@
 import {
   ackSchemas,
   pushSchemas,
+  retryAfterSchema,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '@berth/shared';
@@ -25,11 +26,32 @@ export type Outcome<T> =
   | { ok: true; data: T; ms: number }
   | { ok: false; code: string; message: string; details?: Record<string, unknown>; ms: number };
 
+/** The longest an OVERLOADED answer may make a command wait before its one retry. */
+const MAX_RETRY_AFTER_MS = 5000;
+
 /**
  * Sends one command and waits for its ack at most `timeoutMs`: Artillery's own `emit` steps
- * cannot time out, and an ack that never comes would hang the virtual user.
+ * cannot time out, and an ack that never comes would hang the virtual user. An OVERLOADED answer
+ * (nothing happened) is retried once after its `retryAfterMs` with the same payload and key, as
+ * the web client does; `ms` then counts from the first send.
  */
 export async function send<E extends Command>(
+  socket: BerthSocket,
+  event: E,
+  payload: PayloadOf<E>,
+  timeoutMs: number,
+): Promise<Outcome<DataOf<E>>> {
+  const started = performance.now();
+  const first = await sendOnce(socket, event, payload, timeoutMs);
+  if (first.ok || first.code !== 'OVERLOADED') return first;
+  const hint = retryAfterSchema.safeParse(first.details);
+  const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
+  await new Promise((r) => setTimeout(r, waitMs));
+  const second = await sendOnce(socket, event, payload, timeoutMs);
+  return { ...second, ms: performance.now() - started };
+}
+
+async function sendOnce<E extends Command>(
   socket: BerthSocket,
   event: E,
   payload: PayloadOf<E>,

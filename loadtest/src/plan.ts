@@ -119,6 +119,8 @@ export const EXPECTED_CODES = [
   'JOURNEY_OVERLAP',
   'PAYMENT_DECLINED',
   'RATE_LIMITED',
+  // A second OVERLOADED after the one retry: the node turned the command away, nothing happened.
+  'OVERLOADED',
 ] as const;
 
 /** Artillery metric names, built in one place. */

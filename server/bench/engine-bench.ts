@@ -1,6 +1,7 @@
 /**
  * Engine benchmark: holds per second of fresh seats through the engine at concurrency 1, 8 and
- * 32, against the same statements sent as raw SQL through `pg` with the same pool size (the
+ * 32, against the same statements sent as raw SQL through `pg` with the same pool size, and
+ * against PostgreSQL's own `pgbench -M prepared` running those statements (the database's
  * ceiling); then the latency of the 49 losers when 50 users race for one seat.
  *
  *   pnpm bench:engine                          10 s per level and path, 3 rounds, medians
@@ -23,7 +24,8 @@ import {
   type BenchFixture,
 } from './bench-db.ts';
 import { explainHotStatements } from './explain.ts';
-import { holdRequest, rawHold, RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
+import { APT_HINT, findPgbench, holdScript, runPgbench } from './pgbench.ts';
+import { holdRequest, rawHold, RAW_STATEMENTS, RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
 import { envNumber, median, percentile, round, table } from './stats.ts';
 
 const SECONDS = envNumber('BENCH_SECONDS', 10);
@@ -36,7 +38,7 @@ const LOSER_ROUNDS = Math.round(envNumber('BENCH_LOSER_ROUNDS', 20));
 const LOSER_POOL = 60;
 const WARMUP_SECONDS = Math.min(1, SECONDS);
 
-type Path = 'engine' | 'raw';
+type Path = 'engine' | 'raw' | 'pgbench';
 type HoldFn = (i: number) => Promise<void>;
 
 const log = createLogger('warn', 'bench');
@@ -131,7 +133,7 @@ async function engineStatementsPerHold(orm: MikroORM, engine: Engine, f: BenchFi
   await client.releaseConnection(conn);
   const original = proto.query;
   proto.query = function (text, ...rest) {
-    if (typeof text === 'string') seen.push(text.replace(/\s+/g, ' ').trim().slice(0, 60));
+    if (typeof text === 'string') seen.push(text.replace(/\s+/g, ' ').trim());
     return original.call(this, text, ...rest);
   };
   try {
@@ -142,8 +144,15 @@ async function engineStatementsPerHold(orm: MikroORM, engine: Engine, f: BenchFi
   return seen;
 }
 
-async function throughput(url: string, admin: pg.Pool, f: BenchFixture, cleanup: Cleanup) {
-  const rates: Record<Path, Record<number, number[]>> = { engine: {}, raw: {} };
+async function throughput(
+  url: string,
+  admin: pg.Pool,
+  f: BenchFixture,
+  pgbench: string | null,
+  cleanup: Cleanup,
+) {
+  const rates: Record<Path, Record<number, number[]>> = { engine: {}, raw: {}, pgbench: {} };
+  const script = holdScript(f, config.HOLD_SECONDS);
   let explained = '';
   let statements: string[] = [];
   for (const [levelIndex, c] of LEVELS.entries()) {
@@ -151,7 +160,7 @@ async function throughput(url: string, admin: pg.Pool, f: BenchFixture, cleanup:
     const rawPool = new pg.Pool({ connectionString: url, max: c });
     const closeRaw = once(() => rawPool.end());
     cleanup.add(`close raw pool (${c})`, closeRaw);
-    const holds: Record<Path, (tag: string) => HoldFn> = {
+    const holds: Record<'engine' | 'raw', (tag: string) => HoldFn> = {
       engine: (tag) => engineHold(engine, f, tag),
       raw: (tag) => rawHoldFn(rawPool, f, tag),
     };
@@ -169,10 +178,19 @@ async function throughput(url: string, admin: pg.Pool, f: BenchFixture, cleanup:
     }
 
     for (let r = 0; r < ROUNDS; r++) {
-      // Alternate which path goes first, so drift on a shared machine hits both alike.
-      const order: Path[] = r % 2 === 0 ? ['engine', 'raw'] : ['raw', 'engine'];
+      // Rotate which path goes first, so drift on a shared machine hits each alike.
+      const paths: Path[] = pgbench ? ['engine', 'raw', 'pgbench'] : ['engine', 'raw'];
+      const order = paths.map((_, k) => paths[(k + r) % paths.length]!);
       for (const path of order) {
         await resetBookings(admin);
+        if (path === 'pgbench') {
+          const tps = await runPgbench(pgbench!, url, script, f, c, SECONDS);
+          (rates.pgbench[c] ??= []).push(tps);
+          console.log(
+            `c${c} round ${r + 1}/${ROUNDS} pgbench ${String(Math.round(tps)).padStart(5)} holds/s`,
+          );
+          continue;
+        }
         const w = await timedWindow(
           c,
           SECONDS,
@@ -235,34 +253,70 @@ async function loserLatency(url: string, admin: pg.Pool, f: BenchFixture, cleanu
   return latencies;
 }
 
+const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** Whether the raw baseline (and so pgbench) sends exactly the engine's statements. */
+function compareStatements(engine: string[]): string {
+  const raw = RAW_STATEMENTS.map(normalise);
+  const sent = engine.map(normalise);
+  const differing = sent
+    .map((s, i) =>
+      s === raw[i]
+        ? null
+        : `  #${i + 1} engine: ${s.slice(0, 100)}\n      raw: ${(raw[i] ?? '(none)').slice(0, 100)}`,
+    )
+    .filter((d) => d !== null);
+  if (sent.length === raw.length && differing.length === 0)
+    return "the raw baseline and pgbench send exactly the engine's statements";
+  return `the raw baseline DIFFERS from the engine (${sent.length} vs ${raw.length} statements):\n${differing.join('\n')}`;
+}
+
 function report(
   rates: Record<Path, Record<number, number[]>>,
   latencies: number[],
   statements: string[],
   explained: string,
+  pgbench: string | null,
 ) {
   const med = (path: Path, c: number) => median(rates[path][c] ?? []);
   const rounds = (path: Path, c: number) =>
-    (rates[path][c] ?? []).map((x) => Math.round(x)).join(' / ');
+    (rates[path][c] ?? []).map((x) => Math.round(x)).join(' / ') || 'n/a';
+  const whole = (x: number) => (Number.isNaN(x) ? 'n/a' : String(Math.round(x)));
+  const ratio = (a: number, b: number) => (Number.isNaN(a / b) ? 'n/a' : (a / b).toFixed(2));
   console.log(
     `\nround trips per hold: engine ${statements.length}, raw ${RAW_STATEMENTS_PER_HOLD}` +
-      `\n  engine sent: ${statements.map((s) => s.split(' ').slice(0, 3).join(' ')).join(' | ')}`,
+      `\n  engine sent: ${statements.map((s) => s.split(' ').slice(0, 3).join(' ')).join(' | ')}` +
+      `\n  ${compareStatements(statements)}`,
   );
   console.log(`\n${explained}\n`);
   console.log(
-    `holds/s of fresh seats, median of ${ROUNDS} round(s) x ${SECONDS} s; pool size = concurrency` +
-      ` (ceiling: raw SQL through pg)`,
+    `holds/s of fresh seats, median of ${ROUNDS} round(s) x ${SECONDS} s; pool size = clients` +
+      ` = concurrency. raw: the same statements through pg; pgbench: the same statements,` +
+      ` -M prepared (${pgbench ?? `not found: ${APT_HINT}`})`,
   );
   console.log(
     table([
-      ['level', 'engine', 'raw', 'ratio', 'engine rounds', 'raw rounds'],
+      [
+        'level',
+        'engine',
+        'raw',
+        'pgbench',
+        'engine/raw',
+        'engine/pgbench',
+        'engine rounds',
+        'raw rounds',
+        'pgbench rounds',
+      ],
       ...LEVELS.map((c) => [
         `c${c}`,
-        String(Math.round(med('engine', c))),
-        String(Math.round(med('raw', c))),
-        (med('engine', c) / med('raw', c)).toFixed(2),
+        whole(med('engine', c)),
+        whole(med('raw', c)),
+        whole(med('pgbench', c)),
+        ratio(med('engine', c), med('raw', c)),
+        ratio(med('engine', c), med('pgbench', c)),
         rounds('engine', c),
         rounds('raw', c),
+        rounds('pgbench', c),
       ]),
     ]),
   );
@@ -272,18 +326,25 @@ function report(
     `\nloser latency, ${CONTENDERS} contenders on one seat, ${LOSER_ROUNDS} rounds (${latencies.length} losers):` +
       ` p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
   );
-  const ratio = med('engine', 32) / med('raw', 32);
+  const ratioC32 = med('engine', 32) / med('raw', 32);
+  const ratioPgbench = med('engine', 8) / med('pgbench', 8);
   console.log(
-    `targets: ratio_c32 ${ratio.toFixed(2)} (>= 0.5), loser_p99 ${p99.toFixed(1)} ms (< 100)`,
+    `targets: ratio_pgbench_c8 ${ratio(med('engine', 8), med('pgbench', 8))} (>= 0.8),` +
+      ` loser_p99 ${p99.toFixed(1)} ms (< 50); ratio_c32 (engine/raw) ${ratioC32.toFixed(2)}`,
   );
   const level = (path: Path) =>
     Object.fromEntries(LEVELS.map((c) => [`c${c}`, Math.round(med(path, c))]));
+  const pgbenchAt = (c: number) => (pgbench ? Math.round(med('pgbench', c)) : 'n/a');
   const bench = {
     engine: level('engine'),
     raw: level('raw'),
-    ratio_c32: round(ratio, 3),
+    ratio_c32: round(ratioC32, 3),
     loser_p50_ms: round(p50, 2),
     loser_p99_ms: round(p99, 2),
+    pgbench_c1: pgbenchAt(1),
+    pgbench_c8: pgbenchAt(8),
+    pgbench_c32: pgbenchAt(32),
+    ratio_pgbench_c8: pgbench ? round(ratioPgbench, 3) : 'n/a',
   };
   console.log(`BENCH ${JSON.stringify(bench)}`);
 }
@@ -303,9 +364,11 @@ async function main(cleanup: Cleanup) {
   console.log(
     `fixture: ${f.seatIds.length} seats, ${f.userIds.length} users (${Math.round(performance.now() - started)} ms)`,
   );
-  const { rates, explained, statements } = await throughput(url, admin, f, cleanup);
+  const pgbench = findPgbench();
+  console.log(`pgbench: ${pgbench ?? `n/a (${APT_HINT})`}`);
+  const { rates, explained, statements } = await throughput(url, admin, f, pgbench, cleanup);
   const latencies = await loserLatency(url, admin, f, cleanup);
-  report(rates, latencies, statements, explained);
+  report(rates, latencies, statements, explained, pgbench);
 }
 
 const cleanup = new Cleanup();

@@ -13,7 +13,7 @@ import { benchStationName, type BenchFixture } from './bench-db.ts';
  */
 export const CLAIM_KEY = `insert into idempotency_keys (user_id, key, operation, request_hash)
      values ($1, $2, $3, $4) on conflict do nothing returning 1`;
-export const LOCK_USER = `select id from users where id = $1 for update`;
+export const LOCK_USER = `select id from users where id = $1 for no key update`;
 export const JOURNEY_OVERLAP = `select b.pnr from bookings b
       where b.user_id = $1 and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
         and b.journey && tstzrange($2, $3) limit 1`;
@@ -23,28 +23,43 @@ export const SEAT_OVERLAP = `select bs.seat_id, bs.booking_id, ${LAPSED} as laps
        join booking_seats bs on bs.seat_id = wanted.seat_id and bs.active
        join bookings b on b.id = bs.booking_id
       where bs.stops && int4range($2, $3) and bs.part && '[0,2)'::int4range`;
-const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, journey,
+export const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, journey,
                            expires_at, hold_until, fare_paise, idempotency_key)
      values ($1, $2, $3, $4, $5, $6, 'held', tstzrange($7, $8),
              now() + make_interval(secs => $9), now() + make_interval(secs => $10), $11, $12)
      returning id, expires_at, created_at`;
-const INSERT_BOOKING_SEAT = `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
+export const INSERT_BOOKING_SEAT = `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
      values ($1, $2, int4range($3, $4), $5, $6, $7)
      on conflict do nothing returning seat_id`;
-const BUMP_SEATS = `with bumped as (
-       update seats set version = version + 1 where id = any($1) returning id, version
+export const BUMP_SEATS = `with bumped as (
+       update seats set version = version + 1 where id = any($1) returning id, run_id, version
      )
-     select bumped.id, bumped.version, lower(bs.stops) as from_seq, upper(bs.stops) as to_seq, b.status
+     select bumped.id, bumped.run_id, bumped.version, lower(bs.stops) as from_seq,
+            upper(bs.stops) as to_seq, b.status
        from bumped
        left join booking_seats bs on bs.seat_id = bumped.id and bs.active
        left join bookings b on b.id = bs.booking_id
       order by bumped.id, lower(bs.stops)`;
-const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor, actor_user_id, action, booking_id, before, after)
+export const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor, actor_user_id, action, booking_id, before, after)
                        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)) insert into outbox (event, room, payload) values ($7, $8, $9::jsonb), ($10, $11, $12::jsonb)`;
-const COMPLETE_KEY = `update idempotency_keys set status = 'completed', response = $1::jsonb where user_id = $2 and key = $3`;
+export const COMPLETE_KEY = `update idempotency_keys set status = 'completed', response = $1::jsonb where user_id = $2 and key = $3`;
 
-/** Round trips per hold on this path: BEGIN, the ten statements above, COMMIT. */
-export const RAW_STATEMENTS_PER_HOLD = 12;
+/** The raw path's round trips, in order: BEGIN, the ten statements above, COMMIT. */
+export const RAW_STATEMENTS = [
+  'BEGIN',
+  CLAIM_KEY,
+  LOCK_USER,
+  JOURNEY_OVERLAP,
+  LOCK_SEATS,
+  SEAT_OVERLAP,
+  INSERT_BOOKING,
+  INSERT_BOOKING_SEAT,
+  BUMP_SEATS,
+  COMPLETE_KEY,
+  RECORD_TRANSITIONS,
+  'COMMIT',
+];
+export const RAW_STATEMENTS_PER_HOLD = RAW_STATEMENTS.length;
 
 /** The hold request both paths make: one seat, whole route, one passenger. */
 export function holdRequest(f: BenchFixture, seatId: number, idempotencyKey: string) {
@@ -134,6 +149,8 @@ export async function rawHold(
       }
       deltas.push(delta);
     }
+    await client.query(COMPLETE_KEY, [JSON.stringify({ ok: true, data: view }), userId, key]);
+    // The events' flush, last before the commit, as the engine's.
     await client.query(RECORD_TRANSITIONS, [
       `user:${userId}`,
       userId,
@@ -146,9 +163,8 @@ export async function rawHold(
       JSON.stringify({ runId: f.runId, seats: deltas }),
       'booking:updated',
       rooms.user(userId),
-      JSON.stringify(view),
+      JSON.stringify(heldPush(bookingId, pnr)),
     ]);
-    await client.query(COMPLETE_KEY, [JSON.stringify({ ok: true, data: view }), userId, key]);
     await client.query('COMMIT');
     client.release();
   } catch (err) {
@@ -158,8 +174,15 @@ export async function rawHold(
   }
 }
 
+/** The hold's `booking:updated` push, as the engine writes it. */
+export const heldPush = (bookingId: number, pnr: string) => ({
+  bookingId,
+  pnr,
+  status: 'held' as const,
+});
+
 /** The same view the engine returns, stored under the key and announced to the user. */
-function bookingView(
+export function bookingView(
   f: BenchFixture,
   id: number,
   pnr: string,

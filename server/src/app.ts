@@ -16,6 +16,7 @@ import { sendDigests } from './realtime/digest.ts';
 import { createMetrics } from './realtime/metrics.ts';
 import { createNodeStats } from './realtime/node-stats.ts';
 import { shardedPublish, startOutboxRelay } from './realtime/outbox-relay.ts';
+import { poolWaiters } from './common/overload.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import { sessionRevocationHandler } from './realtime/session-revocations.ts';
 import type { NodeEvent } from './modules/audit/outbox-push.ts';
@@ -45,7 +46,7 @@ export function createApp(deps: AppDeps) {
   const { orm, config, log } = deps;
   const transport = chooseTransport(config.BERTH_TRANSPORT);
   const nodeId = config.NODE_ID ?? `${os.hostname()}-${process.pid}-${config.PORT}`;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ poolWaiters: () => poolWaiters(orm) });
   const hooks: TestHooks = { ...deps.hooks };
   const killAfterCommit = config.BERTH_FAULT === 'kill-after-commit';
   if (killAfterCommit) {
@@ -56,8 +57,17 @@ export function createApp(deps: AppDeps) {
       process.kill(process.pid, 'SIGKILL');
     };
   }
-  const engine = createEngine({ orm, config, log, hooks });
-  const auth = createAuthService({ orm, config, log, jwtSecret: config.JWT_SECRET });
+  // Each commit that wrote outbox rows wakes this node's relay, which is started by listen().
+  let relay: ReturnType<typeof startOutboxRelay> | undefined;
+  const wakeRelay = () => relay?.wake();
+  const engine = createEngine({ orm, config, log, hooks, wakeRelay });
+  const auth = createAuthService({
+    orm,
+    config,
+    log,
+    jwtSecret: config.JWT_SECRET,
+    wakeRelay,
+  });
   const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log) : null;
   // Counted in Redis, shared by every node; in this node's memory while Redis is down.
   // The race demo's users are exempt: a race of 50 must never be throttled.
@@ -191,21 +201,19 @@ export function createApp(deps: AppDeps) {
         ),
       ];
       // Under kill-after-commit this node must not publish its own commit: no relay here.
-      const relays = killAfterCommit
-        ? []
-        : [
-            startOutboxRelay({
-              orm,
-              everywhere: { publish, announce },
-              local: { publish: publishLocal, announce: announceLocal },
-              shared,
-              onModeChange: () => auth.loadRevocations(),
-              metrics,
-              log,
-              intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
-            }),
-          ];
-      jobs = [...relays, ...intervalJobs];
+      relay = killAfterCommit
+        ? undefined
+        : startOutboxRelay({
+            orm,
+            everywhere: { publish, announce },
+            local: { publish: publishLocal, announce: announceLocal },
+            shared,
+            onModeChange: () => auth.loadRevocations(),
+            metrics,
+            log,
+            intervalMs: config.OUTBOX_RELAY_INTERVAL_MS,
+          });
+      jobs = relay ? [relay, ...intervalJobs] : intervalJobs;
       listening = await listenOn(transport, io, router, site, port);
       log.info(
         {
@@ -223,6 +231,7 @@ export function createApp(deps: AppDeps) {
     async close() {
       await Promise.all(jobs.map((j) => j.stop()));
       jobs = [];
+      relay = undefined;
       await listening?.close();
       listening = undefined;
       await engine.stop();

@@ -18,6 +18,8 @@ export interface TestHooks {
   crashBeforeRefundCall?: boolean;
   /** Called after every committed engine transaction (the kill-after-commit fault). */
   afterCommit?: () => void;
+  /** A refused hold, rolled back, before its refusal is stored under its key. */
+  beforeRefusalStored?: (seatIds: number[]) => Promise<void>;
 }
 
 export interface EngineContext {

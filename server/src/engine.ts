@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from './config/env.ts';
 import type { Logger } from './common/logger.ts';
+import { admitCommand } from './common/overload.ts';
 import type { EngineContext, TestHooks } from './engine-context.ts';
 import { sweepExpiredHolds } from './jobs/expiry-sweeper.ts';
 import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
@@ -29,6 +30,8 @@ export interface EngineDeps {
   config: Config;
   log: Logger;
   hooks?: TestHooks;
+  /** Called after a commit that wrote outbox rows: this node's relay, woken (see app.ts). */
+  wakeRelay?: () => void;
 }
 
 /**
@@ -45,7 +48,7 @@ export function createEngine(deps: EngineDeps) {
     em,
     // Every transaction ends with the flush of what its events want written (audit, outbox).
     tx: async (work) => {
-      const result = await transactionWithEvents(deps.orm, work);
+      const result = await transactionWithEvents(deps.orm, deps.wakeRelay, work);
       deps.hooks?.afterCommit?.();
       return result;
     },
@@ -53,14 +56,32 @@ export function createEngine(deps: EngineDeps) {
     gateway: new SimulatedGateway(em),
   };
   let jobs: IntervalJob[] = [];
+  const overload = {
+    depth: deps.config.OVERLOAD_QUEUE_DEPTH ?? 2 * deps.config.DB_POOL_MAX,
+    poolMax: deps.config.DB_POOL_MAX,
+    retryMs: deps.config.OVERLOAD_RETRY_AFTER_MS,
+  };
+  /** The commands that change bookings are turned away OVERLOADED before they queue too deep. */
+  const admit = () => admitCommand(deps.orm, overload);
 
   return {
     context: ctx,
-    hold: (actor: UserActor, input: unknown, probe?: HoldProbe) =>
-      holdSeats(ctx, actor, input, probe),
-    release: (actor: UserActor, input: unknown) => releaseHold(ctx, actor, input),
-    pay: (actor: UserActor, input: unknown) => payBooking(ctx, actor, input),
-    cancel: (actor: UserActor, input: unknown) => cancelBooking(ctx, actor, input),
+    hold: async (actor: UserActor, input: unknown, probe?: HoldProbe) => {
+      admit();
+      return holdSeats(ctx, actor, input, probe);
+    },
+    release: async (actor: UserActor, input: unknown) => {
+      admit();
+      return releaseHold(ctx, actor, input);
+    },
+    pay: async (actor: UserActor, input: unknown) => {
+      admit();
+      return payBooking(ctx, actor, input);
+    },
+    cancel: async (actor: UserActor, input: unknown) => {
+      admit();
+      return cancelBooking(ctx, actor, input);
+    },
     seatMap: (viewerId: number | null, input: unknown) => seatMap(ctx, viewerId, input),
     search: (input: unknown) => searchRuns(ctx, input),
     calendar: () => Promise.resolve(calendar(ctx.config)),

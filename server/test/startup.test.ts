@@ -21,12 +21,13 @@ describe('start-up', () => {
   const dataDir = path.join(defaultDataDir, `test-embedded-${process.pid}`);
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('several processes migrating one empty database at once migrate it exactly once', async () => {
+  it('several processes migrating one empty database at once migrate it exactly once, each with a pool of one', async () => {
     const server = inject('pgServerUrl');
     const name = `berth_migrate_${process.pid}`;
     await recreateDatabase(server, name);
     const url = withDatabase(server, name);
-    const orms = await Promise.all([1, 2, 3, 4].map(() => createOrm({ url, poolMax: 3 })));
+    // A pool of one (DB_POOL_MAX=1): the migration lock must not hold the pool's only connection.
+    const orms = await Promise.all([1, 2, 3, 4].map(() => createOrm({ url, poolMax: 1 })));
     try {
       await Promise.all(orms.map((orm) => migrate(orm)));
       const client = new pg.Client({ connectionString: url });

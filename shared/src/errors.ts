@@ -28,6 +28,12 @@ export const ERROR_CODES = [
    * the details give it.
    */
   'UNAVAILABLE',
+  /**
+   * The node has more commands waiting for the database than it will queue: the command was
+   * answered at once, before anything was claimed or written. Retry after `details.retryAfterMs`
+   * with the same idempotency key.
+   */
+  'OVERLOADED',
   'INTERNAL',
 ] as const;
 
@@ -38,7 +44,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * is answered with the first attempt's outcome rather than run twice. Every other code is a
  * definite answer that ends the attempt.
  */
-export const RETRY_WITH_SAME_KEY: readonly ErrorCode[] = ['INTERNAL', 'UNAVAILABLE'];
+export const RETRY_WITH_SAME_KEY: readonly ErrorCode[] = ['INTERNAL', 'UNAVAILABLE', 'OVERLOADED'];
+
+/** The details of OVERLOADED (and of RATE_LIMITED): when to try again. */
+export const retryAfterSchema = z.object({ retryAfterMs: z.number().int().positive() });
 
 export const ackErrorSchema = z.object({
   code: z.enum(ERROR_CODES),

@@ -15,6 +15,13 @@ const envSchema = z.object({
   BERTH_DATA_DIR: z.string().min(1).optional(),
   EMBEDDED_PG_PORT: int(1024, 65535).default(54329),
   DB_POOL_MAX: int(1, 500).default(20),
+  /**
+   * Commands that may wait for a database connection before the next is answered OVERLOADED at
+   * once; unset: twice DB_POOL_MAX. A queue without bound only turns a burst into timeouts.
+   */
+  OVERLOAD_QUEUE_DEPTH: int(0, 100_000).optional(),
+  /** The least an OVERLOADED answer asks a client to wait; more when the queue is deeper. */
+  OVERLOAD_RETRY_AFTER_MS: int(1, 10_000).default(250),
   PORT: int(1, 65535).default(8080),
   /** The built web client to serve; default: the workspace's `web/build`. */
   BERTH_WEB_DIR: z.string().min(1).optional(),

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { ADVISORY_LOCKS } from '../common/advisory-locks.ts';
@@ -48,13 +49,21 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
 
 /**
  * Runs pending migrations while holding a session advisory lock, so several processes starting
- * at once migrate exactly once; the others wait, then find nothing to do.
+ * at once migrate exactly once; the others wait, then find nothing to do. The lock is held on a
+ * connection of its own, outside the pool the migrator uses: a pool of one (DB_POOL_MAX=1) would
+ * otherwise wait for itself.
  */
 export async function migrate(orm: MikroORM): Promise<void> {
-  const knex = orm.em.getConnection().getKnex();
-  await knex.transaction(async (trx) => {
-    // A transaction-scoped lock held on one connection for the whole migration run.
-    await trx.raw('select pg_advisory_xact_lock(?)', [ADVISORY_LOCKS.migrate]);
+  const lock = new pg.Client(orm.em.getConnection().getConnectionOptions() as pg.ClientConfig);
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [ADVISORY_LOCKS.migrate]);
     await orm.getMigrator().up();
-  });
+  } finally {
+    // Ending the session lets the lock go, even if the unlock below never ran.
+    await lock
+      .query('select pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrate])
+      .catch(() => undefined);
+    await lock.end();
+  }
 }

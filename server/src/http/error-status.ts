@@ -19,5 +19,6 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   IDEMPOTENCY_IN_PROGRESS: 409,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  OVERLOADED: 503,
   INTERNAL: 500,
 };

@@ -1,8 +1,32 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import client from 'prom-client';
 
-/** One registry per app, so several in one process (tests) do not collide. */
-export function createMetrics() {
+/**
+ * One registry per app, so several in one process (tests) do not collide. `poolWaiters` reads
+ * how many requests wait for a database connection, for the gauge of the same name.
+ */
+export function createMetrics(opts: { poolWaiters?: () => number } = {}) {
   const registry = new client.Registry();
+  new client.Gauge({
+    name: 'berth_db_pool_waiters',
+    help: 'Requests of this node waiting for a database connection (commands past OVERLOAD_QUEUE_DEPTH are turned away)',
+    registers: [registry],
+    collect() {
+      this.set(opts.poolWaiters?.() ?? 0);
+    },
+  });
+  // The event loop's delay since the last scrape: the time every ack and push on this node waits.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  new client.Gauge({
+    name: 'berth_event_loop_lag_seconds',
+    help: 'p99 of this node event loop delay since the previous scrape',
+    registers: [registry],
+    collect() {
+      this.set(loopDelay.count > 0 ? loopDelay.percentile(99) / 1e9 : 0);
+      loopDelay.reset();
+    },
+  });
   const sockets = new client.Gauge({
     name: 'berth_sockets',
     help: 'Open Socket.IO connections on this node',
@@ -49,6 +73,11 @@ export function createMetrics() {
     help: 'Outbox events this node relay published',
     registers: [registry],
   });
+  const relayWakes = new client.Counter({
+    name: 'berth_outbox_relay_wakes_total',
+    help: 'Relay ticks run at once because this node committed outbox rows (not by the poll)',
+    registers: [registry],
+  });
   return {
     registry,
     sockets,
@@ -59,6 +88,7 @@ export function createMetrics() {
     paySeconds,
     outboxLag,
     outboxPublished,
+    relayWakes,
   };
 }
 

@@ -2,9 +2,10 @@ import { rooms, type RunShardTier, type SeatDelta } from '@berth/shared';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger.ts';
-import { query, transaction } from '../common/sql.ts';
+import { query } from '../common/sql.ts';
 import { isNodeEvent, type NodeEvent } from '../modules/audit/outbox-push.ts';
 import type { Metrics } from './metrics.ts';
+import { RelayConnection } from './relay-connection.ts';
 
 /** Where the relay sends what it read: Socket.IO rooms, through the adapter or locally. */
 export type Publish = (room: string, event: string, payload: unknown) => void | Promise<void>;
@@ -36,11 +37,11 @@ const BATCH = 1000;
  * clients absorb because every seat delta carries its version.
  */
 export async function relayOutboxOnce(
-  orm: MikroORM,
+  conn: RelayConnection,
   target: RelayTarget,
   metrics: Metrics | null,
 ): Promise<number> {
-  return transaction(orm, async (tx) => {
+  return conn.transaction(async (tx) => {
     const rows = await query<OutboxRow>(
       tx,
       `select id, event, room, payload, created_at from outbox
@@ -65,12 +66,12 @@ export async function relayOutboxOnce(
  * Returns the highest id pushed: the cursor for the next call.
  */
 export async function tailOutboxLocally(
-  orm: MikroORM,
+  conn: RelayConnection,
   local: RelayTarget,
   after: number,
 ): Promise<number> {
   const rows = await query<OutboxRow>(
-    orm.em.fork(),
+    await conn.statements(),
     `select id, event, room, payload, created_at from outbox
       where published_at is null and id > ? order by id limit ?`,
     [after, BATCH],
@@ -125,16 +126,22 @@ async function publishRows(
 }
 
 /** Age in seconds of the oldest unpublished event (0 when none), for the lag metric. */
-export async function outboxLagSeconds(orm: MikroORM): Promise<number> {
+export async function outboxLagSeconds(conn: RelayConnection): Promise<number> {
   const [row] = await query<{ lag: number | null }>(
-    orm.em.fork(),
+    await conn.statements(),
     `select extract(epoch from now() - min(created_at))::float8 as lag from outbox where published_at is null`,
   );
   return Math.max(0, row?.lag ?? 0);
 }
 
 /**
- * Runs the relay every `intervalMs` until stopped; a failed tick is logged and retried.
+ * Runs the relay every `intervalMs` until stopped, on a connection of its own (see
+ * RelayConnection); a failed tick is logged and retried.
+ *
+ * `wake()` runs a tick now: the engine calls it after each commit that wrote outbox rows, so this
+ * node pushes its own changes without waiting for the poll. Wakes during a tick coalesce into one
+ * more tick right after it. The poll stays, as the fallback for rows whose node died before its
+ * relay read them (any relay publishes any node's rows).
  *
  * Node events must reach every node however rows travel. While `shared()`, one relay takes each
  * row, so its `everywhere.announce` must reach the other nodes too (through the adapter) as well
@@ -154,32 +161,42 @@ export function startOutboxRelay(opts: {
   log: Logger;
   intervalMs: number;
 }) {
+  const conn = new RelayConnection(opts.orm, opts.log);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let ticking = false;
+  let wakeRequested = false;
   let running: Promise<void> = Promise.resolve();
   let ticks = 0;
   let localCursor = 0;
   let wasShared: boolean | undefined;
+  const work = async () => {
+    const shared = opts.shared();
+    if (wasShared !== undefined && shared !== wasShared) await opts.onModeChange?.();
+    wasShared = shared;
+    if (shared) {
+      localCursor = 0;
+      // Drain: a full batch means more is waiting, so go again at once.
+      while (!stopped && (await relayOutboxOnce(conn, opts.everywhere, opts.metrics)) >= BATCH);
+    } else {
+      localCursor = await tailOutboxLocally(conn, opts.local, localCursor);
+    }
+    if (++ticks % 20 === 0) opts.metrics.outboxLag.set(await outboxLagSeconds(conn));
+  };
   const tick = async () => {
+    ticking = true;
+    wakeRequested = false;
     try {
-      const shared = opts.shared();
-      if (wasShared !== undefined && shared !== wasShared) await opts.onModeChange?.();
-      wasShared = shared;
-      if (shared) {
-        localCursor = 0;
-        // Drain: a full batch means more is waiting, so go again at once.
-        while (
-          !stopped &&
-          (await relayOutboxOnce(opts.orm, opts.everywhere, opts.metrics)) >= BATCH
-        );
-      } else {
-        localCursor = await tailOutboxLocally(opts.orm, opts.local, localCursor);
-      }
-      if (++ticks % 20 === 0) opts.metrics.outboxLag.set(await outboxLagSeconds(opts.orm));
+      await work();
     } catch (err) {
       opts.log.error({ err }, 'outbox relay tick failed');
     }
-    if (!stopped) {
+    ticking = false;
+    if (stopped) return;
+    if (wakeRequested) {
+      opts.metrics.relayWakes.inc();
+      running = tick();
+    } else {
       timer = setTimeout(() => {
         running = tick();
       }, opts.intervalMs);
@@ -187,10 +204,22 @@ export function startOutboxRelay(opts: {
   };
   running = tick();
   return {
+    /** A commit wrote outbox rows: publish now (or right after the tick under way). */
+    wake() {
+      if (stopped) return;
+      if (ticking) {
+        wakeRequested = true;
+        return;
+      }
+      clearTimeout(timer);
+      opts.metrics.relayWakes.inc();
+      running = tick();
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await running;
+      await conn.close();
     },
   };
 }

@@ -58,6 +58,9 @@ describe(`HTTP API (${TRANSPORT})`, () => {
       'berth_hold_seconds',
       'berth_pay_seconds',
       'berth_outbox_lag_seconds',
+      'berth_outbox_relay_wakes_total',
+      'berth_db_pool_waiters',
+      'berth_event_loop_lag_seconds',
     ]) {
       expect(metrics.body).toContain(name);
     }

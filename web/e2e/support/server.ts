@@ -16,21 +16,30 @@ export const E2E_HOLD_SECONDS = 25;
 
 export interface BerthProcess {
   url: string;
+  /** Its embedded PostgreSQL's port (user and password `postgres`). */
+  pgPort: string;
   stop(): Promise<void>;
 }
 
 /**
  * Starts one real Berth node (`node --import tsx src/main.ts`) on an embedded PostgreSQL, serving
- * the freshly built web client, and waits until /api/health answers.
+ * the freshly built web client, and waits until /api/health answers. The suite's node is the
+ * default one; a test that needs other settings starts a node of its own with `instance` (its own
+ * data folder, on free ports), while the suite's keeps running.
  */
-export async function startBerth(extraEnv: Record<string, string> = {}): Promise<BerthProcess> {
-  rmSync(DATA_DIR, { recursive: true, force: true });
+export async function startBerth(
+  extraEnv: Record<string, string> = {},
+  instance?: string,
+): Promise<BerthProcess> {
+  const dataDir = instance ? `${DATA_DIR}-${instance}` : DATA_DIR;
+  const pgPort = instance ? String(await freePort()) : PG_PORT;
+  rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
-    BERTH_DATA_DIR: DATA_DIR,
-    EMBEDDED_PG_PORT: PG_PORT,
+    BERTH_DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: pgPort,
     BERTH_WEB_DIR: WEB_BUILD,
     HOLD_SECONDS: String(E2E_HOLD_SECONDS),
     SWEEP_INTERVAL_MS: '500',
@@ -69,6 +78,7 @@ export async function startBerth(extraEnv: Record<string, string> = {}): Promise
   }
   return {
     url,
+    pgPort,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -54,6 +54,8 @@ export interface AuthServiceDeps {
   /** HS256 key (at least 32 characters); unset: the one in `server_secrets`, shared by all nodes. */
   jwtSecret?: string;
   hooks?: AuthTestHooks;
+  /** Called after a commit that wrote outbox rows (revocations): this node's relay, woken. */
+  wakeRelay?: () => void;
 }
 
 const JWT_SECRET_NAME = 'jwt';
@@ -150,7 +152,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   /** Revokes a sign-in and announces it; this node refuses it at once, the others shortly. */
   async function revokeFamily(familyId: unknown, actor?: Actor): Promise<void> {
     const fam = parse(familyIdSchema, familyId);
-    const done = await transactionWithEvents(orm, async (tx) => {
+    const done = await transactionWithEvents(orm, deps.wakeRelay, async (tx) => {
       const revocation = await revokeFamilyTokens(tx, fam);
       if (revocation) {
         const by: Actor = actor ?? { userId: revocation.userId, role: 'user' };
@@ -168,7 +170,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       // The account and its first session commit together: no account is left without one.
       let session: { user: PublicUser; familyId: string; refresh: IssuedRefreshToken };
       try {
-        session = await transactionWithEvents(orm, async (tx) => {
+        session = await transactionWithEvents(orm, deps.wakeRelay, async (tx) => {
           const [row] = await query<UserRow>(
             tx,
             `insert into users (email, name, password_hash, role) values (?, ?, ?, 'user')
@@ -200,7 +202,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async refresh(input: unknown): Promise<AuthTokens> {
       const { refreshToken } = parse(refreshRequestSchema, input);
-      const outcome = await transactionWithEvents(orm, async (tx) => {
+      const outcome = await transactionWithEvents(orm, deps.wakeRelay, async (tx) => {
         const rotated = await rotateRefreshToken(tx, refreshToken, {
           ttlDays: refreshTtlDays,
           skipLock: hooks.skipRefreshLock,
@@ -272,7 +274,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     /** "Sign out everywhere": every sign-in of the user, this one included. */
     async signOutEverywhere(userId: number): Promise<{ signedOut: number }> {
       const actor: Actor = { userId, role: 'user' };
-      const done = await transactionWithEvents(orm, async (tx) => {
+      const done = await transactionWithEvents(orm, deps.wakeRelay, async (tx) => {
         const revocations = await revokeUserTokens(tx, parse(id, userId));
         if (revocations.length > 0)
           announceRevocations(tx, revocations, actor, 'sign-out-everywhere');

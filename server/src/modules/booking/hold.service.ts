@@ -48,10 +48,17 @@ async function databaseClock(em: Em): Promise<string> {
   return row!.t;
 }
 
-/** The exclusion constraint turned seats away (ON CONFLICT DO NOTHING inserted fewer rows). */
-class RefusedByConstraint extends Error {
+/**
+ * The seats are taken: by a live hold or sale the locks found, or one the exclusion constraint
+ * turned away (ON CONFLICT DO NOTHING inserted fewer rows). Thrown, so the transaction rolls back
+ * and lets the seats' locks go at once; the refusal is then stored in a short transaction of its
+ * own. A loser that stored its answer under the seat lock would hold the seat through its own
+ * commit (a WAL flush), and the losers of a rush would pass through the seat one commit at a
+ * time.
+ */
+class SeatsRefused extends Error {
   constructor(readonly seatIds: number[]) {
-    super('refused by the exclusion constraint');
+    super('seats taken');
   }
 }
 
@@ -73,9 +80,16 @@ export async function holdSeats(
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await ctx.tx(async (em) => {
-        const result = await holdTx(ctx, em, actor, prepared, extraSeats, probe);
-        if (probe?.lockedAt) probe.unlockedAt = await databaseClock(em);
-        return result;
+        try {
+          const result = await holdTx(ctx, em, actor, prepared, extraSeats, probe);
+          if (probe?.lockedAt) probe.unlockedAt = await databaseClock(em);
+          return result;
+        } catch (err) {
+          // A refusal lets the locks go as it rolls back: that is when it stopped holding them.
+          if (err instanceof SeatsRefused && probe?.lockedAt)
+            probe.unlockedAt = await databaseClock(em);
+          throw err;
+        }
       });
       return unwrap(outcome);
     } catch (err) {
@@ -84,13 +98,14 @@ export async function holdSeats(
         continue;
       }
       if (sqlState(err) === UNIQUE_VIOLATION && isPnrCollision(err) && attempt < 3) continue;
-      if (err instanceof RefusedByConstraint || sqlState(err) === EXCLUSION_VIOLATION) {
-        // The database refused an overlap the locks did not catch: the same answer as the locks
-        // (the transaction, with its booking row, is rolled back; the refusal is stored).
+      if (err instanceof SeatsRefused || sqlState(err) === EXCLUSION_VIOLATION) {
+        // Rolled back, with its locks and any booking row; now the refusal is stored. An
+        // exclusion violation is an overlap the locks did not catch: the same answer.
         const seatIds =
-          err instanceof RefusedByConstraint
+          err instanceof SeatsRefused
             ? err.seatIds
             : seatIdsFromExclusion(err, prepared.req.seatIds);
+        await ctx.hooks.beforeRefusalStored?.(seatIds);
         return unwrap(await recordFailure(ctx, actor.userId, prepared, seatTaken(seatIds)));
       }
       throw err;
@@ -145,9 +160,7 @@ async function holdTx(
     [req.seatIds, segment.from.seq, segment.to.seq],
   );
   const blocking = overlaps.filter((o) => !o.lapsed).map((o) => Number(o.seat_id));
-  if (blocking.length > 0) {
-    return settle(em, actor.userId, req.idempotencyKey, failure(seatTaken(blocking)));
-  }
+  if (blocking.length > 0) throw new SeatsRefused(blocking);
 
   const freedSeatIds = await expireBlockingLapsed(ctx, em, overlaps, lockIds);
   const view = await insertHold(ctx, em, actor.userId, p);
@@ -238,7 +251,7 @@ async function insertHold(
   );
   if (inserted.length < req.seatIds.length) {
     const got = new Set(inserted.map((r) => Number(r.seat_id)));
-    throw new RefusedByConstraint(req.seatIds.filter((id) => !got.has(id)));
+    throw new SeatsRefused(req.seatIds.filter((id) => !got.has(id)));
   }
   return {
     id: bookingId,

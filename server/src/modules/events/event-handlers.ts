@@ -176,7 +176,7 @@ export function on<T extends DomainEventType>(type: T, handler: Handler<T>): voi
  * Writes the effects of every event raised in `tx`, in one statement, as its last before the
  * commit. Called by the engine's `tx` for every transaction.
  */
-export async function flushEvents(tx: SqlTx): Promise<void> {
+export async function flushEvents(tx: SqlTx): Promise<number> {
   const audits: AuditRecord[] = [];
   const pushes: OutboxMessage[] = [];
   for (const event of takeRaised(tx)) {
@@ -187,19 +187,25 @@ export async function flushEvents(tx: SqlTx): Promise<void> {
     }
   }
   await recordTransitions(tx, audits, pushes);
+  return pushes.length;
 }
 
 /**
  * One short transaction whose raised events are flushed (audit rows and outbox rows, one
- * statement) just before it commits: the way every transaction that changes state runs.
+ * statement) just before it commits: the way every transaction that changes state runs. After a
+ * commit that wrote outbox rows, `wakeRelay` is called: this node's relay pushes them now.
  */
-export function transactionWithEvents<T>(
+export async function transactionWithEvents<T>(
   orm: MikroORM,
+  wakeRelay: (() => void) | undefined,
   work: (tx: SqlTx) => Promise<T>,
 ): Promise<T> {
-  return transaction(orm, async (tx) => {
-    const value = await work(tx);
-    await flushEvents(tx);
-    return value;
+  let written = 0;
+  const value = await transaction(orm, async (tx) => {
+    const result = await work(tx);
+    written = await flushEvents(tx);
+    return result;
   });
+  if (written > 0) wakeRelay?.();
+  return value;
 }

@@ -12,6 +12,7 @@ const PLAIN: Partial<Record<ErrorCode, string>> = {
   FORBIDDEN: 'You are not allowed to do that.',
   RATE_LIMITED: 'That was a lot of requests at once. Please wait a moment and try again.',
   CANCELLATION_CLOSED: 'This booking can no longer be cancelled: departure is too close.',
+  OVERLOADED: 'Berth is very busy right now. Please try again in a moment.',
   UNAVAILABLE: 'You are offline. We will reconnect as soon as we can; then try again.',
   INTERNAL: 'Something went wrong on our side. Please try again.',
 };

@@ -1,10 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  AckCallback,
-  AckError,
-  ClientToServerEvents,
-  ServerToClientEvents,
+import {
+  retryAfterSchema,
+  type Ack,
+  type AckCallback,
+  type AckError,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
 } from '@berth/shared';
 
 export type BerthSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -16,6 +17,8 @@ type DataOf<E extends CommandName> =
 
 /** How long a command may wait for its ack before the client gives up and says so. */
 const ACK_TIMEOUT_MS = 10_000;
+/** The longest an OVERLOADED answer may make a command wait before its one retry. */
+const MAX_RETRY_AFTER_MS = 5000;
 /** The answer to a command while the connection is down: nothing was sent, or its answer lost. */
 const OFFLINE: AckError = {
   code: 'UNAVAILABLE',
@@ -30,6 +33,7 @@ const OFFLINE: AckError = {
 export class Connection {
   #status = $state<ConnectionStatus>('connecting');
   #attempt = $state(0);
+  #retrying = $state(0);
   readonly socket: BerthSocket;
   readonly #onReconnect = new Set<() => void>();
 
@@ -82,6 +86,11 @@ export class Connection {
     return this.#attempt;
   }
 
+  /** A command was answered OVERLOADED and waits to be sent again ("Busy, retrying…"). */
+  get retrying(): boolean {
+    return this.#retrying > 0;
+  }
+
   /** Runs `fn` after every reconnect (not the first connect); returns an unsubscribe. */
   onReconnect(fn: () => void): () => void {
     this.#onReconnect.add(fn);
@@ -92,8 +101,26 @@ export class Connection {
    * Sends a command and resolves with its ack; offline and timeouts resolve as coded errors. Once
    * a connection has been lost, a command is answered UNAVAILABLE at once instead of waiting out
    * the ack timeout in socket.io's buffer (before the first connect it waits: that is moments).
+   *
+   * A command the server answered OVERLOADED (it did nothing) is sent once more, with the same
+   * payload and so the same idempotency key, after the `retryAfterMs` it was given; meanwhile
+   * `retrying` is true. A second OVERLOADED is the answer.
    */
-  ask<E extends CommandName>(event: E, payload: PayloadOf<E>): Promise<Ack<DataOf<E>>> {
+  async ask<E extends CommandName>(event: E, payload: PayloadOf<E>): Promise<Ack<DataOf<E>>> {
+    const ack = await this.#send(event, payload);
+    if (ack.ok || ack.error.code !== 'OVERLOADED') return ack;
+    const hint = retryAfterSchema.safeParse(ack.error.details);
+    const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
+    this.#retrying += 1;
+    try {
+      await new Promise((r) => setTimeout(r, waitMs));
+      return await this.#send(event, payload);
+    } finally {
+      this.#retrying -= 1;
+    }
+  }
+
+  #send<E extends CommandName>(event: E, payload: PayloadOf<E>): Promise<Ack<DataOf<E>>> {
     if (this.lost) {
       return Promise.resolve({ ok: false, error: OFFLINE });
     }

@@ -59,6 +59,11 @@ export class BookingPage {
     return describeError(f);
   }
   /** Whether commands can be sent now (the connection has not been lost). */
+  /** The server was too busy for the command under way, which is sent again in a moment. */
+  get retrying(): boolean {
+    return this.busy !== null && this.live.retrying;
+  }
+
   get online(): boolean {
     return !this.live.lost;
   }

@@ -101,6 +101,11 @@ export class HoldPicker {
     const pnr = this.#failure?.code === 'JOURNEY_OVERLAP' ? this.#failure.details?.pnr : null;
     return typeof pnr === 'string' ? pnr : null;
   }
+  /** The server was too busy for the hold, which is sent again in a moment. */
+  get retrying(): boolean {
+    return this.#busy && this.conn.retrying;
+  }
+
   /** Whether a hold can be sent now (the connection has not been lost). */
   get online(): boolean {
     return !this.conn.lost;

@@ -6,6 +6,7 @@ const WORDS: Partial<Record<RaceEntry['outcome'], string>> = {
   SEAT_TAKEN: 'Seat already taken',
   JOURNEY_OVERLAP: 'Already travelling then',
   RATE_LIMITED: 'Asked too often',
+  OVERLOADED: 'Server too busy',
   HOLD_EXPIRED: 'Hold ran out',
   VALIDATION: 'Request refused',
   FORBIDDEN: 'Not allowed',

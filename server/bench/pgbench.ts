@@ -1,0 +1,217 @@
+/**
+ * PostgreSQL's own ceiling for the hold: `pgbench -M prepared` running exactly the statements the
+ * engine sends (raw-hold.ts keeps them, copied from the engine), one fresh seat and user per
+ * transaction, on the bench's database. No Node, no driver: what is left is the database.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { rooms, type SeatDelta } from '@berth/shared';
+import { defaultDataDir } from '../src/common/paths.ts';
+import { requestHash } from '../src/modules/idempotency/idempotency.ts';
+import type { BenchFixture } from './bench-db.ts';
+import {
+  BUMP_SEATS,
+  CLAIM_KEY,
+  COMPLETE_KEY,
+  INSERT_BOOKING,
+  INSERT_BOOKING_SEAT,
+  JOURNEY_OVERLAP,
+  LOCK_SEATS,
+  LOCK_USER,
+  RECORD_TRANSITIONS,
+  SEAT_OVERLAP,
+  bookingView,
+  heldPush,
+  holdRequest,
+} from './raw-hold.ts';
+
+/** Where pgbench is unpacked when neither PATH nor PostgreSQL's usual folders have one. */
+const UNPACKED = path.join(defaultDataDir, 'pgbench');
+export const APT_HINT = 'sudo apt-get install postgresql-client-15 (or postgresql-15)';
+
+function works(bin: string): boolean {
+  try {
+    execFileSync(bin, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function underPostgresLib(root: string): string[] {
+  const lib = path.join(root, 'usr/lib/postgresql');
+  if (!existsSync(lib)) return [];
+  return readdirSync(lib)
+    .sort()
+    .reverse()
+    .map((version) => path.join(lib, version, 'bin/pgbench'));
+}
+
+/**
+ * A pgbench that runs: on PATH, under /usr/lib/postgresql/<v>/bin, or unpacked from Debian's
+ * package into .data/pgbench (`apt-get download` + `dpkg-deb -x`: installing the package would
+ * create and start a cluster on port 5432). Null when none can be had.
+ */
+export function findPgbench(): string | null {
+  const onPath = (process.env.PATH ?? '').split(':').map((dir) => path.join(dir, 'pgbench'));
+  const candidates = [...onPath, ...underPostgresLib('/'), ...underPostgresLib(UNPACKED)];
+  const found = candidates.find((bin) => existsSync(bin) && works(bin));
+  if (found) return found;
+  try {
+    const download = path.join(UNPACKED, 'download');
+    mkdirSync(download, { recursive: true });
+    execFileSync('apt-get', ['download', 'postgresql-15'], { cwd: download, stdio: 'ignore' });
+    for (const deb of readdirSync(download).filter((f) => f.endsWith('.deb'))) {
+      execFileSync('dpkg-deb', ['-x', path.join(download, deb), UNPACKED], { stdio: 'ignore' });
+    }
+  } catch {
+    return null;
+  }
+  return underPostgresLib(UNPACKED).find((bin) => existsSync(bin) && works(bin)) ?? null;
+}
+
+/**
+ * A SQL literal pgbench leaves alone: in prepared mode it takes every `:word` for a variable, even
+ * inside quotes (`"state":"held"`, `booking:updated`), so colons are written as `\\x3a` in an
+ * escape string.
+ */
+const literal = (value: string) =>
+  `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/:/g, '\\x3a')}'`;
+
+/** Writes `sql` with its `$n` parameters replaced by pgbench expressions or literals. */
+function bind(sql: string, args: readonly string[]): string {
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => `(${args[Number(n) - 1]!})`);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The hold transaction as a pgbench script. Client k's n-th transaction takes seat and user
+ * number k + n * clients of the fixture, so every transaction has a fresh seat and user, as the
+ * engine's and the raw windows do. The payloads are the raw path's, built once.
+ */
+export function holdScript(f: BenchFixture, holdSeconds: number): string {
+  const req = holdRequest(f, f.seatIds[0]!, 'pgbench');
+  const hash = requestHash('hold', req);
+  const view = bookingView(f, 1, 'PGBENCH001', f.seatIds[0]!, new Date(), new Date());
+  const delta: SeatDelta = {
+    seatId: f.seatIds[0]!,
+    version: 1,
+    occupancy: [{ from: f.fromSeq, to: f.toSeq, state: 'held' }],
+  };
+  const key = `('pgb-' || :idx::text)`;
+  const [departs, arrives] = f.journey.map((d) => literal(d.toISOString()));
+  const statements = [
+    bind(CLAIM_KEY, [':uid', key, literal('hold'), literal(hash)]),
+    bind(LOCK_USER, [':uid']),
+    bind(JOURNEY_OVERLAP, [':uid', departs!, arrives!]),
+    bind(LOCK_SEATS, ['array[:seat]::bigint[]']),
+    bind(SEAT_OVERLAP, ['array[:seat]', String(f.fromSeq), String(f.toSeq)]),
+    `${bind(INSERT_BOOKING, [
+      `'B' || lpad(:idx::text, 9, '0')`,
+      ':uid',
+      String(f.runId),
+      String(f.fromSeq),
+      String(f.toSeq),
+      literal(f.classCode),
+      departs!,
+      arrives!,
+      String(holdSeconds),
+      String(holdSeconds),
+      String(f.farePaise),
+      key,
+    ])} \\gset booking_`,
+    bind(INSERT_BOOKING_SEAT, [
+      ':booking_id',
+      ':seat',
+      String(f.fromSeq),
+      String(f.toSeq),
+      literal('Passenger 1'),
+      '30',
+      'null',
+    ]),
+    bind(BUMP_SEATS, ['array[:seat]::bigint[]']),
+    bind(COMPLETE_KEY, [literal(JSON.stringify({ ok: true, data: view })), ':uid', key]),
+    bind(RECORD_TRANSITIONS, [
+      `'user:' || :uid::text`,
+      ':uid',
+      literal('HOLD'),
+      ':booking_id',
+      'null',
+      literal(JSON.stringify({ status: 'held' })),
+      literal('seats:changed'),
+      literal(rooms.run(f.runId)),
+      literal(JSON.stringify({ runId: f.runId, seats: [delta] })),
+      literal('booking:updated'),
+      `'user:' || :uid::text`,
+      literal(JSON.stringify(heldPush(1, 'PGBENCH001'))),
+    ]),
+  ];
+  return [
+    '\\set idx :client_id + :n * :clients',
+    '\\set n :n + 1',
+    `\\set seat ${f.seatIds[0]!} + :idx`,
+    `\\set uid ${f.userIds[0]!} + :idx`,
+    'BEGIN;',
+    ...statements.map((s) => (s.endsWith('booking_') ? s : `${s};`)),
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+/** pgbench needs the fixture's seats and users numbered without gaps. */
+function contiguous(ids: readonly number[]): boolean {
+  return ids.length > 0 && ids[ids.length - 1]! - ids[0]! === ids.length - 1;
+}
+
+/**
+ * Transactions per second of `clients` pgbench clients running the hold for `seconds`. Throws
+ * when any transaction failed: the script is meant to succeed every time.
+ */
+export async function runPgbench(
+  bin: string,
+  url: string,
+  script: string,
+  f: BenchFixture,
+  clients: number,
+  seconds: number,
+): Promise<number> {
+  if (!contiguous(f.seatIds) || !contiguous(f.userIds))
+    throw new Error('pgbench: the fixture ids are not contiguous');
+  const file = path.join(defaultDataDir, `pgbench-hold-${process.pid}.sql`);
+  mkdirSync(defaultDataDir, { recursive: true });
+  writeFileSync(file, script);
+  const args = [
+    '-n',
+    '-M',
+    'prepared',
+    '-c',
+    String(clients),
+    '-j',
+    String(Math.min(clients, 2)),
+    '-T',
+    String(seconds),
+    '-D',
+    'n=0',
+    '-D',
+    `clients=${clients}`,
+    '-f',
+    file,
+    url,
+  ];
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}:\n${text}`)),
+    );
+  }).finally(() => rmSync(file, { force: true }));
+  const failed = /number of failed transactions: (\d+)/.exec(out);
+  if (failed && Number(failed[1]) > 0) throw new Error(`pgbench: failed transactions\n${out}`);
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+  if (!tps) throw new Error(`pgbench: no tps in its output\n${out}`);
+  return Number(tps[1]);
+}
