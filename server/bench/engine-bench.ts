@@ -24,6 +24,7 @@ import {
   type BenchFixture,
 } from './bench-db.ts';
 import { explainHotStatements } from './explain.ts';
+import { profileHolds, tapDriver } from './hold-profile.ts';
 import { APT_HINT, findPgbench, holdScript, runPgbench } from './pgbench.ts';
 import { holdRequest, rawHold, RAW_STATEMENTS, RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
 import { envNumber, median, percentile, round, table } from './stats.ts';
@@ -37,6 +38,8 @@ const CONTENDERS = 50;
 const LOSER_ROUNDS = Math.round(envNumber('BENCH_LOSER_ROUNDS', 20));
 const LOSER_POOL = 60;
 const WARMUP_SECONDS = Math.min(1, SECONDS);
+/** Holds one after another for the profile of where a hold's time goes. */
+const PROFILE_HOLDS = 300;
 
 type Path = 'engine' | 'raw' | 'pgbench';
 type HoldFn = (i: number) => Promise<void>;
@@ -116,30 +119,14 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (done ??= fn());
 }
 
-type QueryFn = (this: unknown, text: unknown, ...rest: unknown[]) => unknown;
-
-/**
- * Statements one engine hold sends, BEGIN and COMMIT included: the driver's `query` of the pool's
- * connections is wrapped for the duration of one hold (the engine talks to the driver directly).
- */
+/** Statements one engine hold sends, BEGIN and COMMIT included. */
 async function engineStatementsPerHold(orm: MikroORM, engine: Engine, f: BenchFixture, i: number) {
   const seen: string[] = [];
-  const client = orm.em.getKnex().client as {
-    acquireConnection(): Promise<object>;
-    releaseConnection(c: object): Promise<void>;
-  };
-  const conn = await client.acquireConnection();
-  const proto = Object.getPrototypeOf(conn) as { query: QueryFn };
-  await client.releaseConnection(conn);
-  const original = proto.query;
-  proto.query = function (text, ...rest) {
-    if (typeof text === 'string') seen.push(text.replace(/\s+/g, ' ').trim());
-    return original.call(this, text, ...rest);
-  };
+  const restore = await tapDriver(orm, (sql) => seen.push(sql));
   try {
     await engineHold(engine, f, 'count')(i);
   } finally {
-    proto.query = original;
+    restore();
   }
   return seen;
 }
@@ -155,6 +142,7 @@ async function throughput(
   const script = holdScript(f, config.HOLD_SECONDS);
   let explained = '';
   let statements: string[] = [];
+  let profile = '';
   for (const [levelIndex, c] of LEVELS.entries()) {
     const { orm, engine, close: closeEngine } = await openEngine(url, c, cleanup);
     const rawPool = new pg.Pool({ connectionString: url, max: c });
@@ -175,6 +163,10 @@ async function throughput(
     if (levelIndex === 0) {
       await resetBookings(admin);
       statements = await engineStatementsPerHold(orm, engine, f, 0);
+      // Fresh seats after the one just held, well inside what a window uses.
+      profile = await profileHolds(orm, PROFILE_HOLDS, (k) =>
+        engineHold(engine, f, 'profile')(k + 1),
+      );
     }
 
     for (let r = 0; r < ROUNDS; r++) {
@@ -211,7 +203,7 @@ async function throughput(
     await closeEngine();
     await closeRaw();
   }
-  return { rates, explained, statements };
+  return { rates, explained, statements, profile };
 }
 
 /** 50 users race for one fresh seat, LOSER_ROUNDS times; the 49 losers' call-to-SEAT_TAKEN times. */
@@ -366,8 +358,15 @@ async function main(cleanup: Cleanup) {
   );
   const pgbench = findPgbench();
   console.log(`pgbench: ${pgbench ?? `n/a (${APT_HINT})`}`);
-  const { rates, explained, statements } = await throughput(url, admin, f, pgbench, cleanup);
+  const { rates, explained, statements, profile } = await throughput(
+    url,
+    admin,
+    f,
+    pgbench,
+    cleanup,
+  );
   const latencies = await loserLatency(url, admin, f, cleanup);
+  console.log(`\n${profile}`);
   report(rates, latencies, statements, explained, pgbench);
 }
 

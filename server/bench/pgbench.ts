@@ -9,7 +9,18 @@ import path from 'node:path';
 import { rooms, type SeatDelta } from '@berth/shared';
 import { defaultDataDir } from '../src/common/paths.ts';
 import { requestHash } from '../src/modules/idempotency/idempotency.ts';
-import type { BenchFixture } from './bench-db.ts';
+import pg from 'pg';
+import type { Logger } from '../src/common/logger.ts';
+import { createOrm, migrate } from '../src/db/orm.ts';
+import {
+  analyzeHoldTables,
+  resetBookings,
+  seedFixture,
+  withDatabase,
+  type BenchFixture,
+  type Cleanup,
+} from './bench-db.ts';
+import { median } from './stats.ts';
 import {
   BUMP_SEATS,
   CLAIM_KEY,
@@ -214,4 +225,58 @@ export async function runPgbench(
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
   if (!tps) throw new Error(`pgbench: no tps in its output\n${out}`);
   return Number(tps[1]);
+}
+
+/**
+ * pgbench's median hold rate at `clients` clients over three rounds of `seconds`, in a database of
+ * its own beside `url`'s on the same server (created, migrated, seeded and dropped here): the
+ * ceiling another bench quotes its own rate against. Null when no pgbench can be had.
+ */
+export async function pgbenchCeiling(
+  url: string,
+  log: Logger,
+  clients: number,
+  seconds: number,
+  cleanup: Cleanup,
+): Promise<number | null> {
+  const bin = findPgbench();
+  if (!bin) return null;
+  const name = `berth_pgbench_${process.pid}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists "${name}" with (force)`);
+  await admin(`create database "${name}"`);
+  const drop = () => admin(`drop database if exists "${name}" with (force)`);
+  cleanup.add(`drop database ${name}`, drop);
+  const dbUrl = withDatabase(url, name);
+  const orm = await createOrm({ url: dbUrl, poolMax: 2 });
+  try {
+    await migrate(orm);
+  } finally {
+    await orm.close(true);
+  }
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+  try {
+    // Comfortably more fresh seats than three rounds at the rates seen here could take.
+    const f = await seedFixture(pool, Math.max(20_000, seconds * 4_000));
+    const script = holdScript(f, 300);
+    const rates: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      await resetBookings(pool);
+      if (round === 0) await analyzeHoldTables(pool);
+      rates.push(await runPgbench(bin, dbUrl, script, f, clients, seconds));
+    }
+    log.debug({ rates }, 'pgbench rounds');
+    return median(rates);
+  } finally {
+    await pool.end();
+    await drop();
+  }
 }

@@ -7,7 +7,7 @@ import type { ClientPool, MergedReceipt } from './workers.ts';
 /** How long after the last hold is answered its batch may still be on its way to the watchers. */
 const DRAIN_MS = 1500;
 /** A step whose p99 fan-out reaches this is past what the transport sustains. */
-export const STEP_P99_LIMIT_MS = 1000;
+export const STEP_P99_LIMIT_MS = 250;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,6 +9,10 @@
  *   BENCH_QUICK=1 pnpm bench:realtime         a smoke run: 200 watchers, few changes
  *   BENCH_WATCHERS=2000 pnpm bench:realtime   other watcher counts (comma-separated)
  *   BENCH_STEP_RATES=100,200 BENCH_STEP_SECONDS=3 BENCH_CHANGES=30     the other knobs
+ *   BENCH_SIDES=uws pnpm bench:realtime        one transport only (uws or node), in half the time
+ *
+ * Before the sides, PostgreSQL's own ceiling for the hold (pgbench -M prepared at 8 clients on the
+ * same server, see ../pgbench.ts): the sustained hold rate is quoted against it.
  *
  * The last line is `BENCH {...}` for machines; everything above it is for people.
  */
@@ -16,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createLogger } from '../../src/common/logger.ts';
 import { Cleanup, openBenchDatabase, resetBookings } from '../bench-db.ts';
+import { APT_HINT, pgbenchCeiling } from '../pgbench.ts';
 import { envNumber } from '../stats.ts';
 import {
   capacityOf,
@@ -38,6 +43,10 @@ import { printReport, type SideResult } from './report.ts';
 import { ClientPool } from './workers.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const SIDES = (process.env.BENCH_SIDES ?? 'uws,node').split(',').map((x) => x.trim());
+if (SIDES.length === 0 || SIDES.some((x) => x !== 'uws' && x !== 'node'))
+  throw new Error('BENCH_SIDES names uws, node or both (comma-separated)');
+const PGBENCH_SECONDS = envNumber('BENCH_PGBENCH_SECONDS', QUICK ? 2 : 10);
 const WATCHERS = (process.env.BENCH_WATCHERS ?? (QUICK ? '200' : '1000,5000'))
   .split(',')
   .map((s) => Number(s.trim()))
@@ -191,10 +200,18 @@ async function main(cleanup: Cleanup) {
     `fixture: 2 runs x ${SEATS} seats, ${f.stops.length} stops, ${f.userIds.length} users ` +
       `(capacity ${capacityOf(f)} holds per run)`,
   );
-  const uws = await runSide('uws', 'auto', 0, f, pool, url, jwtSecret, tokens, cleanup);
-  const node = await runSide('node', 'node', 1, f, pool, url, jwtSecret, tokens, cleanup);
+  const pgbenchC8 = await pgbenchCeiling(url, log, 8, PGBENCH_SECONDS, cleanup);
+  console.log(
+    `pgbench c8 (the hold's statements, -M prepared, same server): ` +
+      (pgbenchC8 === null ? `n/a (${APT_HINT})` : `${Math.round(pgbenchC8)} holds/s`),
+  );
+  const sides: SideResult[] = [];
+  if (SIDES.includes('uws'))
+    sides.push(await runSide('uws', 'auto', 0, f, pool, url, jwtSecret, tokens, cleanup));
+  if (SIDES.includes('node'))
+    sides.push(await runSide('node', 'node', 1, f, pool, url, jwtSecret, tokens, cleanup));
   console.log(`\nmeasured in ${elapsed(t0)}`);
-  printReport(uws, node, WATCHER_NICE);
+  printReport(sides, WATCHER_NICE, pgbenchC8);
 }
 
 const cleanup = new Cleanup();
