@@ -1,8 +1,9 @@
 /**
  * Engine benchmark: holds per second of fresh seats through the engine at concurrency 1, 8 and
- * 32, against the same statements sent as raw SQL through `pg` with the same pool size, and
- * against PostgreSQL's own `pgbench -M prepared` running those statements (the database's
- * ceiling); then the latency of the 49 losers when 50 users race for one seat.
+ * 32, against the hold's twelve steps sent one by one as raw SQL through `pg` with the same
+ * pool size, and against PostgreSQL's own `pgbench -M prepared` running exactly the engine's
+ * statements (the database's ceiling) and the twelve steps; then the latency of the 49 losers
+ * when 50 users race for one seat. First, where one hold's time goes.
  *
  *   pnpm bench:engine                          10 s per level and path, 3 rounds, medians
  *   BENCH_SECONDS=1 BENCH_ROUNDS=1 pnpm bench:engine     a smoke run
@@ -25,8 +26,15 @@ import {
 } from './bench-db.ts';
 import { explainHotStatements } from './explain.ts';
 import { profileHolds, tapDriver } from './hold-profile.ts';
-import { APT_HINT, findPgbench, holdScript, runPgbench } from './pgbench.ts';
-import { holdRequest, rawHold, RAW_STATEMENTS, RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
+import {
+  APT_HINT,
+  ENGINE_HOLD_STATEMENTS,
+  findPgbench,
+  holdScript,
+  runPgbench,
+  stepwiseScript,
+} from './pgbench.ts';
+import { holdRequest, rawHold, RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
 import { envNumber, median, percentile, round, table } from './stats.ts';
 
 const SECONDS = envNumber('BENCH_SECONDS', 10);
@@ -41,7 +49,8 @@ const WARMUP_SECONDS = Math.min(1, SECONDS);
 /** Holds one after another for the profile of where a hold's time goes. */
 const PROFILE_HOLDS = 300;
 
-type Path = 'engine' | 'raw' | 'pgbench';
+/** pgbench runs the engine's statements; pgbench_steps the raw baseline's twelve. */
+type Path = 'engine' | 'raw' | 'pgbench' | 'pgbench_steps';
 type HoldFn = (i: number) => Promise<void>;
 
 const log = createLogger('warn', 'bench');
@@ -138,8 +147,16 @@ async function throughput(
   pgbench: string | null,
   cleanup: Cleanup,
 ) {
-  const rates: Record<Path, Record<number, number[]>> = { engine: {}, raw: {}, pgbench: {} };
-  const script = holdScript(f, config.HOLD_SECONDS);
+  const rates: Record<Path, Record<number, number[]>> = {
+    engine: {},
+    raw: {},
+    pgbench: {},
+    pgbench_steps: {},
+  };
+  const scripts = {
+    pgbench: holdScript(f, config.HOLD_SECONDS),
+    pgbench_steps: stepwiseScript(f, config.HOLD_SECONDS),
+  };
   let explained = '';
   let statements: string[] = [];
   let profile = '';
@@ -171,15 +188,17 @@ async function throughput(
 
     for (let r = 0; r < ROUNDS; r++) {
       // Rotate which path goes first, so drift on a shared machine hits each alike.
-      const paths: Path[] = pgbench ? ['engine', 'raw', 'pgbench'] : ['engine', 'raw'];
+      const paths: Path[] = pgbench
+        ? ['engine', 'raw', 'pgbench', 'pgbench_steps']
+        : ['engine', 'raw'];
       const order = paths.map((_, k) => paths[(k + r) % paths.length]!);
       for (const path of order) {
         await resetBookings(admin);
-        if (path === 'pgbench') {
-          const tps = await runPgbench(pgbench!, url, script, f, c, SECONDS);
-          (rates.pgbench[c] ??= []).push(tps);
+        if (path === 'pgbench' || path === 'pgbench_steps') {
+          const tps = await runPgbench(pgbench!, url, scripts[path], f, c, SECONDS);
+          (rates[path][c] ??= []).push(tps);
           console.log(
-            `c${c} round ${r + 1}/${ROUNDS} pgbench ${String(Math.round(tps)).padStart(5)} holds/s`,
+            `c${c} round ${r + 1}/${ROUNDS} ${path} ${String(Math.round(tps)).padStart(5)} holds/s`,
           );
           continue;
         }
@@ -247,20 +266,20 @@ async function loserLatency(url: string, admin: pg.Pool, f: BenchFixture, cleanu
 
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim().toLowerCase();
 
-/** Whether the raw baseline (and so pgbench) sends exactly the engine's statements. */
+/** Whether pgbench sends exactly the engine's statements. */
 function compareStatements(engine: string[]): string {
-  const raw = RAW_STATEMENTS.map(normalise);
+  const expected = ENGINE_HOLD_STATEMENTS.map(normalise);
   const sent = engine.map(normalise);
   const differing = sent
     .map((s, i) =>
-      s === raw[i]
+      s === expected[i]
         ? null
-        : `  #${i + 1} engine: ${s.slice(0, 100)}\n      raw: ${(raw[i] ?? '(none)').slice(0, 100)}`,
+        : `  #${i + 1} engine: ${s.slice(0, 100)}\n      pgbench: ${(expected[i] ?? '(none)').slice(0, 100)}`,
     )
     .filter((d) => d !== null);
-  if (sent.length === raw.length && differing.length === 0)
-    return "the raw baseline and pgbench send exactly the engine's statements";
-  return `the raw baseline DIFFERS from the engine (${sent.length} vs ${raw.length} statements):\n${differing.join('\n')}`;
+  if (sent.length === expected.length && differing.length === 0)
+    return "pgbench sends exactly the engine's statements; the raw baseline the 12 one by one";
+  return `pgbench DIFFERS from the engine (${sent.length} vs ${expected.length} statements):\n${differing.join('\n')}`;
 }
 
 function report(
@@ -283,8 +302,9 @@ function report(
   console.log(`\n${explained}\n`);
   console.log(
     `holds/s of fresh seats, median of ${ROUNDS} round(s) x ${SECONDS} s; pool size = clients` +
-      ` = concurrency. raw: the same statements through pg; pgbench: the same statements,` +
-      ` -M prepared (${pgbench ?? `not found: ${APT_HINT}`})`,
+      ` = concurrency. raw: the hold's twelve steps one by one through pg; pgbench: the` +
+      ` engine's statements, -M prepared; pgbench steps: the raw twelve, -M prepared` +
+      ` (${pgbench ?? `not found: ${APT_HINT}`})`,
   );
   console.log(
     table([
@@ -293,22 +313,28 @@ function report(
         'engine',
         'raw',
         'pgbench',
+        'pgbench steps',
         'engine/raw',
         'engine/pgbench',
+        'engine/steps',
         'engine rounds',
         'raw rounds',
         'pgbench rounds',
+        'steps rounds',
       ],
       ...LEVELS.map((c) => [
         `c${c}`,
         whole(med('engine', c)),
         whole(med('raw', c)),
         whole(med('pgbench', c)),
+        whole(med('pgbench_steps', c)),
         ratio(med('engine', c), med('raw', c)),
         ratio(med('engine', c), med('pgbench', c)),
+        ratio(med('engine', c), med('pgbench_steps', c)),
         rounds('engine', c),
         rounds('raw', c),
         rounds('pgbench', c),
+        rounds('pgbench_steps', c),
       ]),
     ]),
   );
@@ -326,7 +352,8 @@ function report(
   );
   const level = (path: Path) =>
     Object.fromEntries(LEVELS.map((c) => [`c${c}`, Math.round(med(path, c))]));
-  const pgbenchAt = (c: number) => (pgbench ? Math.round(med('pgbench', c)) : 'n/a');
+  const pgbenchAt = (c: number, path: Path = 'pgbench') =>
+    pgbench ? Math.round(med(path, c)) : 'n/a';
   const bench = {
     engine: level('engine'),
     raw: level('raw'),
@@ -337,6 +364,9 @@ function report(
     pgbench_c8: pgbenchAt(8),
     pgbench_c32: pgbenchAt(32),
     ratio_pgbench_c8: pgbench ? round(ratioPgbench, 3) : 'n/a',
+    // The same steps as twelve prepared statements: what the database does without the function.
+    pgbench_steps_c8: pgbenchAt(8, 'pgbench_steps'),
+    ratio_pgbench_steps_c8: pgbench ? round(med('engine', 8) / med('pgbench_steps', 8), 3) : 'n/a',
   };
   console.log(`BENCH ${JSON.stringify(bench)}`);
 }

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL's own ceiling for the hold: `pgbench -M prepared` running exactly the statements the
- * engine sends (raw-hold.ts keeps them, copied from the engine), one fresh seat and user per
- * transaction, on the bench's database. No Node, no driver: what is left is the database.
+ * engine sends (the hold function, the key's answer, the events' flush), one fresh seat and user
+ * per transaction, on the bench's database. No Node, no driver: what is left is the database.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,8 @@ import {
   type Cleanup,
 } from './bench-db.ts';
 import { median } from './stats.ts';
+import { numbered } from '../src/common/sql.ts';
+import { CALL_HOLD } from '../src/modules/booking/hold-function.ts';
 import {
   BUMP_SEATS,
   CLAIM_KEY,
@@ -96,42 +98,133 @@ function bind(sql: string, args: readonly string[]): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/**
- * The hold transaction as a pgbench script. Client k's n-th transaction takes seat and user
- * number k + n * clients of the fixture, so every transaction has a fresh seat and user, as the
- * engine's and the raw windows do. The payloads are the raw path's, built once.
- */
-export function holdScript(f: BenchFixture, holdSeconds: number): string {
+/** The statements of the engine's hold of a fresh seat, in order: what pgbench runs too. */
+export const ENGINE_HOLD_STATEMENTS = [
+  'BEGIN',
+  numbered(CALL_HOLD),
+  COMPLETE_KEY,
+  RECORD_TRANSITIONS,
+  'COMMIT',
+];
+
+/** What both scripts bind: the fresh seat's key, journey and payloads, built once. */
+function scriptParts(f: BenchFixture) {
   const req = holdRequest(f, f.seatIds[0]!, 'pgbench');
-  const hash = requestHash('hold', req);
   const view = bookingView(f, 1, 'PGBENCH001', f.seatIds[0]!, new Date(), new Date());
   const delta: SeatDelta = {
     seatId: f.seatIds[0]!,
     version: 1,
     occupancy: [{ from: f.fromSeq, to: f.toSeq, state: 'held' }],
   };
-  const key = `('pgb-' || :idx::text)`;
   const [departs, arrives] = f.journey.map((d) => literal(d.toISOString()));
-  const statements = [
-    bind(CLAIM_KEY, [':uid', key, literal('hold'), literal(hash)]),
+  const key = `('pgb-' || :idx::text)`;
+  return {
+    hash: literal(requestHash('hold', req)),
+    key,
+    pnr: `'B' || lpad(:idx::text, 9, '0')`,
+    departs: departs!,
+    arrives: arrives!,
+    completeKey: bind(COMPLETE_KEY, [
+      literal(JSON.stringify({ ok: true, data: view })),
+      ':uid',
+      key,
+    ]),
+    /** The events' flush (audit row, seat delta, booking push) for the booking id `bookingId`. */
+    flush: (bookingId: string) =>
+      bind(RECORD_TRANSITIONS, [
+        `'user:' || :uid::text`,
+        ':uid',
+        literal('HOLD'),
+        bookingId,
+        'null',
+        literal(JSON.stringify({ status: 'held' })),
+        literal('seats:changed'),
+        literal(rooms.run(f.runId)),
+        literal(JSON.stringify({ runId: f.runId, seats: [delta] })),
+        literal('booking:updated'),
+        `'user:' || :uid::text`,
+        literal(JSON.stringify(heldPush(1, 'PGBENCH001'))),
+      ]),
+  };
+}
+
+/**
+ * One transaction of `statements` (each ends with `;`, or with a `\gset` that ends it). Client
+ * k's n-th transaction takes seat and user number k + n * clients of the fixture, so every
+ * transaction has a fresh seat and user, as the engine's and the raw windows do.
+ */
+function script(f: BenchFixture, statements: string[]): string {
+  return [
+    '\\set idx :client_id + :n * :clients',
+    '\\set n :n + 1',
+    `\\set seat ${f.seatIds[0]!} + :idx`,
+    `\\set uid ${f.userIds[0]!} + :idx`,
+    'BEGIN;',
+    ...statements.map((s) => (/ \\gset \w+$/.test(s) ? s : `${s};`)),
+    'COMMIT;',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The engine's hold transaction as a pgbench script: the hold function, the key's answer and the
+ * events' flush, as ENGINE_HOLD_STATEMENTS.
+ */
+export function holdScript(f: BenchFixture, holdSeconds: number): string {
+  const x = scriptParts(f);
+  const call = bind(numbered(CALL_HOLD), [
+    ':uid',
+    x.key,
+    x.hash,
+    String(f.runId),
+    String(f.fromSeq),
+    String(f.toSeq),
+    literal(f.classCode),
+    x.departs,
+    x.arrives,
+    String(holdSeconds),
+    String(f.farePaise),
+    x.pnr,
+    'array[:seat]',
+    literal('{"Passenger 1"}'),
+    literal('{30}'),
+    literal('{NULL}'),
+    'true',
+  ]);
+  return script(f, [
+    `${call} \\gset hold_`,
+    x.completeKey,
+    x.flush(`(:hold_result::jsonb ->> 'id')::bigint`),
+  ]);
+}
+
+/**
+ * The raw baseline's twelve statements, one per step, as a pgbench script: the database's
+ * ceiling for the hold's steps sent one by one, each prepared.
+ */
+export function stepwiseScript(f: BenchFixture, holdSeconds: number): string {
+  const x = scriptParts(f);
+  const insertBooking = bind(INSERT_BOOKING, [
+    x.pnr,
+    ':uid',
+    String(f.runId),
+    String(f.fromSeq),
+    String(f.toSeq),
+    literal(f.classCode),
+    x.departs,
+    x.arrives,
+    String(holdSeconds),
+    String(holdSeconds),
+    String(f.farePaise),
+    x.key,
+  ]);
+  return script(f, [
+    bind(CLAIM_KEY, [':uid', x.key, literal('hold'), x.hash]),
     bind(LOCK_USER, [':uid']),
-    bind(JOURNEY_OVERLAP, [':uid', departs!, arrives!]),
+    bind(JOURNEY_OVERLAP, [':uid', x.departs, x.arrives]),
     bind(LOCK_SEATS, ['array[:seat]::bigint[]']),
     bind(SEAT_OVERLAP, ['array[:seat]', String(f.fromSeq), String(f.toSeq)]),
-    `${bind(INSERT_BOOKING, [
-      `'B' || lpad(:idx::text, 9, '0')`,
-      ':uid',
-      String(f.runId),
-      String(f.fromSeq),
-      String(f.toSeq),
-      literal(f.classCode),
-      departs!,
-      arrives!,
-      String(holdSeconds),
-      String(holdSeconds),
-      String(f.farePaise),
-      key,
-    ])} \\gset booking_`,
+    `${insertBooking} \\gset booking_`,
     bind(INSERT_BOOKING_SEAT, [
       ':booking_id',
       ':seat',
@@ -142,32 +235,9 @@ export function holdScript(f: BenchFixture, holdSeconds: number): string {
       'null',
     ]),
     bind(BUMP_SEATS, ['array[:seat]::bigint[]']),
-    bind(COMPLETE_KEY, [literal(JSON.stringify({ ok: true, data: view })), ':uid', key]),
-    bind(RECORD_TRANSITIONS, [
-      `'user:' || :uid::text`,
-      ':uid',
-      literal('HOLD'),
-      ':booking_id',
-      'null',
-      literal(JSON.stringify({ status: 'held' })),
-      literal('seats:changed'),
-      literal(rooms.run(f.runId)),
-      literal(JSON.stringify({ runId: f.runId, seats: [delta] })),
-      literal('booking:updated'),
-      `'user:' || :uid::text`,
-      literal(JSON.stringify(heldPush(1, 'PGBENCH001'))),
-    ]),
-  ];
-  return [
-    '\\set idx :client_id + :n * :clients',
-    '\\set n :n + 1',
-    `\\set seat ${f.seatIds[0]!} + :idx`,
-    `\\set uid ${f.userIds[0]!} + :idx`,
-    'BEGIN;',
-    ...statements.map((s) => (s.endsWith('booking_') ? s : `${s};`)),
-    'COMMIT;',
-    '',
-  ].join('\n');
+    x.completeKey,
+    x.flush(':booking_id'),
+  ]);
 }
 
 /** pgbench needs the fixture's seats and users numbered without gaps. */

@@ -6,7 +6,9 @@ import { requestHash } from '../src/modules/idempotency/idempotency.ts';
 import { benchStationName, type BenchFixture } from './bench-db.ts';
 
 /*
- * The statements of the engine's hold transaction for one fresh seat, copied from
+ * The baseline: a hold of one fresh seat as one statement per step, the engine's stepwise path
+ * (`holdTx` in hold.service.ts, which the engine takes when lapsed holds sit on the seats; the
+ * hot path sends the same steps as one function, hold-function.ts), copied from
  * hold.service.ts, idempotency.ts, seat-changes.ts and transition-writer.ts with `?` written as
  * `$n`. Parameters are left untyped, as the engine sends them, so PostgreSQL infers bigint from
  * the bigint columns exactly as it does for the engine.

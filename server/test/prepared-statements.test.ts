@@ -35,12 +35,8 @@ describe('the hold statements are prepared once per connection', () => {
     await engine.hold(users[0]!, holdInput(run, [run.seats.SL![0]!], 0, 2));
     const afterFirst = (await prepared()).map((r) => r.statement.replace(/\s+/g, ' '));
     for (const fragment of [
-      'insert into idempotency_keys',
-      'for no key update',
-      'from seats where id = any($1) order by id for update',
-      'insert into bookings',
-      'insert into booking_seats',
-      'update seats set version = version + 1',
+      'select berth_hold(',
+      "update idempotency_keys set status = 'completed'",
       'insert into audit_log',
     ]) {
       expect(

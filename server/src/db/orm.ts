@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { SeedManager } from '@mikro-orm/seeder';
 import { ADVISORY_LOCKS } from '../common/advisory-locks.ts';
 import { entities } from './entities.ts';
+import { ROUTINES } from './routines.ts';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial.ts';
 import { Migration20261123010000_auth } from './migrations/Migration20261123010000_auth.ts';
 import { Migration20261123020000_realtime } from './migrations/Migration20261123020000_realtime.ts';
@@ -48,7 +49,7 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
 }
 
 /**
- * Runs pending migrations while holding a session advisory lock, so several processes starting
+ * Runs pending migrations, then installs the SQL functions (routines.ts), while holding a session advisory lock, so several processes starting
  * at once migrate exactly once; the others wait, then find nothing to do. The lock is held on a
  * connection of its own, outside the pool the migrator uses: a pool of one (DB_POOL_MAX=1) would
  * otherwise wait for itself.
@@ -59,6 +60,7 @@ export async function migrate(orm: MikroORM): Promise<void> {
   try {
     await lock.query('select pg_advisory_lock($1)', [ADVISORY_LOCKS.migrate]);
     await orm.getMigrator().up();
+    for (const routine of ROUTINES) await lock.query(routine);
   } finally {
     // Ending the session lets the lock go, even if the unlock below never ran.
     await lock

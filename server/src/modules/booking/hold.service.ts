@@ -15,6 +15,7 @@ import {
   claimKey,
   completeKey,
   failure,
+  readClaim,
   unwrap,
   type Outcome,
 } from '../idempotency/idempotency.ts';
@@ -22,7 +23,8 @@ import { users } from '../auth/users.repository.ts';
 import { expireLapsed } from './lapse.ts';
 import { LAPSED, LIVE, seats } from './seats.repository.ts';
 import { newPnr } from './pnr.ts';
-import { bumpSeats } from './seat-changes.ts';
+import { announceBumped, bumpSeats } from './seat-changes.ts';
+import { holdInOneStatement } from './hold-function.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
 import { isPnrCollision, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
 
@@ -62,6 +64,16 @@ class SeatsRefused extends Error {
   }
 }
 
+/**
+ * The hold function found what only the statement-by-statement path handles (lapsed holds on the
+ * seats, or a key another attempt claimed but did not finish): roll back and take that path.
+ */
+class UseStepwise extends Error {
+  constructor() {
+    super('hold needs the stepwise path');
+  }
+}
+
 /** A lapsed hold on our seats also holds seats we have not locked: lock them too and start over. */
 class NeedMoreSeats extends Error {
   constructor(readonly seatIds: number[]) {
@@ -77,11 +89,14 @@ export async function holdSeats(
 ) {
   const prepared = await prepare(ctx, parse(holdRequestSchema, input));
   let extraSeats: number[] = [];
+  let stepwise = false;
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await ctx.tx(async (em) => {
         try {
-          const result = await holdTx(ctx, em, actor, prepared, extraSeats, probe);
+          const result = stepwise
+            ? await holdTx(ctx, em, actor, prepared, extraSeats, probe)
+            : await holdInOneTrip(ctx, em, actor, prepared, probe);
           if (probe?.lockedAt) probe.unlockedAt = await databaseClock(em);
           return result;
         } catch (err) {
@@ -93,6 +108,10 @@ export async function holdSeats(
       });
       return unwrap(outcome);
     } catch (err) {
+      if (err instanceof UseStepwise && !stepwise) {
+        stepwise = true;
+        continue;
+      }
       if (err instanceof NeedMoreSeats && attempt < 3) {
         extraSeats = err.seatIds;
         continue;
@@ -109,6 +128,62 @@ export async function holdSeats(
         return unwrap(await recordFailure(ctx, actor.userId, prepared, seatTaken(seatIds)));
       }
       throw err;
+    }
+  }
+}
+
+const journeyOverlap = (pnr: string) =>
+  new DomainError('JOURNEY_OVERLAP', `You already have a journey at this time (PNR ${pnr}).`, {
+    pnr,
+  });
+
+/**
+ * The hold's body in one round trip (hold-function.ts), then its events: what a hold is on the
+ * hot path. What the function leaves to the statement-by-statement path throws UseStepwise.
+ */
+async function holdInOneTrip(
+  ctx: EngineContext,
+  em: Em,
+  actor: Actor & { userId: number },
+  p: PreparedHold,
+  probe?: HoldProbe,
+): Promise<Outcome<BookingView>> {
+  const { req } = p;
+  const pnr = newPnr();
+  const lockSeats = !ctx.hooks.skipSeatLock;
+  const r = await holdInOneStatement(em, actor.userId, p, pnr, ctx.config.HOLD_SECONDS, lockSeats);
+  switch (r.kind) {
+    case 'claimed': {
+      const claim = await readClaim<BookingView>(
+        em,
+        actor.userId,
+        req.idempotencyKey,
+        'hold',
+        p.hash,
+      );
+      if (claim.kind === 'replay') return claim.outcome;
+      throw new UseStepwise();
+    }
+    case 'overlap':
+      return settle(em, actor.userId, req.idempotencyKey, failure(journeyOverlap(r.pnr)));
+    case 'lapsed':
+      throw new UseStepwise();
+    case 'taken':
+      if (probe) probe.lockedAt = r.lockedAt;
+      throw new SeatsRefused(r.seatIds.map(Number));
+    case 'held': {
+      if (probe) {
+        probe.lockedAt = r.lockedAt;
+        probe.lockWaitMs = r.lockWaitMs;
+      }
+      announceBumped(em, r.bumped);
+      const view = heldView(p, Number(r.id), pnr, new Date(r.expiresAt), new Date(r.createdAt));
+      raise(em, {
+        type: 'booking.held',
+        actor,
+        booking: { id: view.id, pnr: view.pnr, userId: actor.userId },
+      });
+      return settle(em, actor.userId, req.idempotencyKey, { ok: true, data: view });
     }
   }
 }
@@ -134,12 +209,7 @@ async function holdTx(
     [actor.userId, p.journey[0], p.journey[1]],
   );
   if (clash[0]) {
-    const err = new DomainError(
-      'JOURNEY_OVERLAP',
-      `You already have a journey at this time (PNR ${clash[0].pnr}).`,
-      { pnr: clash[0].pnr },
-    );
-    return settle(em, actor.userId, req.idempotencyKey, failure(err));
+    return settle(em, actor.userId, req.idempotencyKey, failure(journeyOverlap(clash[0].pnr)));
   }
 
   const lockIds = [...new Set([...req.seatIds, ...extraSeats])].sort((a, b) => a - b);
@@ -253,6 +323,18 @@ async function insertHold(
     const got = new Set(inserted.map((r) => Number(r.seat_id)));
     throw new SeatsRefused(req.seatIds.filter((id) => !got.has(id)));
   }
+  return heldView(p, bookingId, pnr, new Date(booking!.expires_at), new Date(booking!.created_at));
+}
+
+/** The booking a hold made, as its holder sees it. */
+function heldView(
+  p: PreparedHold,
+  bookingId: number,
+  pnr: string,
+  expiresAt: Date,
+  createdAt: Date,
+): BookingView {
+  const { req, segment } = p;
   return {
     id: bookingId,
     pnr,
@@ -274,7 +356,7 @@ async function insertHold(
     },
     classCode: p.classCode,
     status: 'held',
-    expiresAt: new Date(booking!.expires_at).toISOString(),
+    expiresAt: expiresAt.toISOString(),
     serverNow: new Date().toISOString(),
     farePaise: p.farePaise,
     seats: p.seats.map((s, i) => ({
@@ -289,7 +371,7 @@ async function insertHold(
     })),
     refund: null,
     payment: null,
-    createdAt: new Date(booking!.created_at).toISOString(),
+    createdAt: createdAt.toISOString(),
   };
 }
 

@@ -13,14 +13,7 @@ const stateOf = (status: string): OccupancyState => (status === 'confirmed' ? 'b
  */
 export async function bumpSeats(em: Em, seatIds: readonly number[]): Promise<SeatDelta[]> {
   if (seatIds.length === 0) return [];
-  const rows = await query<{
-    id: string;
-    run_id: number;
-    version: string;
-    from_seq: number | null;
-    to_seq: number | null;
-    status: string | null;
-  }>(
+  const rows = await query<BumpedRow>(
     em,
     `with bumped as (
        update seats set version = version + 1 where id = any(?) returning id, run_id, version
@@ -33,6 +26,24 @@ export async function bumpSeats(em: Em, seatIds: readonly number[]): Promise<Sea
       order by bumped.id, lower(bs.stops)`,
     [seatIds],
   );
+  return announceBumped(em, rows);
+}
+
+/** A bumped seat with one of its active booking rows (or none), as the bump statement reads it. */
+export interface BumpedRow {
+  id: string | number;
+  run_id: number;
+  version: string | number;
+  from_seq: number | null;
+  to_seq: number | null;
+  status: string | null;
+}
+
+/**
+ * The deltas of bumped seats from their rows (ordered by seat, then stop), with `seats.changed`
+ * raised per run: for `bumpSeats`, and for the hold function, which bumps in the same statement.
+ */
+export function announceBumped(em: Em, rows: readonly BumpedRow[]): SeatDelta[] {
   const deltas = new Map<number, SeatDelta>();
   const runOf = new Map<number, number>();
   for (const r of rows) {

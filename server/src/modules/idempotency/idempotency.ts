@@ -45,6 +45,17 @@ export async function claimKey<T>(
     [userId, key, operation, hash],
   );
   if (inserted.length > 0) return { kind: 'new' };
+  return readClaim(em, userId, key, operation, hash);
+}
+
+/** What a key someone already claimed holds: its stored outcome, or that it is still running. */
+export async function readClaim<T>(
+  em: Em,
+  userId: number,
+  key: string,
+  operation: string,
+  hash: string,
+): Promise<Claim<T>> {
   const [row] = await query<{
     operation: string;
     request_hash: string;
