@@ -61,8 +61,13 @@ export function createEngine(deps: EngineDeps) {
     poolMax: deps.config.DB_POOL_MAX,
     retryMs: deps.config.OVERLOAD_RETRY_AFTER_MS,
   };
-  /** The commands that change bookings are turned away OVERLOADED before they queue too deep. */
+  /**
+   * The commands that change bookings are turned away OVERLOADED before they queue too deep. A
+   * command that finishes what a hold started (pay, release, cancel) may queue twice as deep as a
+   * new hold: in a rush, a passenger who won a seat is let through before the next one tries.
+   */
   const admit = () => admitCommand(deps.orm, overload);
+  const admitFinishing = () => admitCommand(deps.orm, { ...overload, depth: overload.depth * 2 });
 
   return {
     context: ctx,
@@ -71,15 +76,15 @@ export function createEngine(deps: EngineDeps) {
       return holdSeats(ctx, actor, input, probe);
     },
     release: async (actor: UserActor, input: unknown) => {
-      admit();
+      admitFinishing();
       return releaseHold(ctx, actor, input);
     },
     pay: async (actor: UserActor, input: unknown) => {
-      admit();
+      admitFinishing();
       return payBooking(ctx, actor, input);
     },
     cancel: async (actor: UserActor, input: unknown) => {
-      admit();
+      admitFinishing();
       return cancelBooking(ctx, actor, input);
     },
     seatMap: (viewerId: number | null, input: unknown) => seatMap(ctx, viewerId, input),

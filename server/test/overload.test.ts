@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poolWaiters } from '../src/common/overload.ts';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
-import { createTestRun, createUsers, holdInput, type TestRun } from './support/fixtures.ts';
+import { createTestRun, createUsers, holdInput, key, type TestRun } from './support/fixtures.ts';
 import { waitFor } from './support/live.ts';
 
 /**
@@ -84,6 +84,71 @@ describe('overload is answered, not queued', () => {
       await blocker.query('rollback').catch(() => undefined);
       blocker.release();
       await Promise.allSettled([aHold, cHold]);
+    }
+  });
+});
+
+/**
+ * Depth 1: with one command on the connection and two waiting for it, a new hold is turned away,
+ * but a payment (finishing what a hold started) may still queue, up to twice the depth.
+ */
+describe('a payment may queue deeper than a new hold', () => {
+  let db: TestDb;
+  let engine: Engine;
+  let run: TestRun;
+  let users: UserActor[];
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    engine = await db.engine({
+      config: { DB_POOL_MAX: 1, OVERLOAD_QUEUE_DEPTH: 1, GATEWAY_LATENCY_MS: 5 },
+    });
+    run = await createTestRun(db.pool, { stops: 3, seatsPerClass: 6 });
+    users = await createUsers(db.pool, 5);
+  });
+  afterAll(async () => {
+    await db.assertIntegrity();
+    await db.close();
+  });
+
+  it('turns the hold away and lets the payment wait its turn', async () => {
+    const [a, c, d, b, payer] = users as [UserActor, UserActor, UserActor, UserActor, UserActor];
+    const seats = run.seats.SL! as number[];
+    const held = await engine.hold(payer, holdInput(run, [seats[5]!], 0, 2));
+    const blocker = await db.pool.connect();
+    const queued: Promise<unknown>[] = [];
+    try {
+      await blocker.query('begin');
+      await blocker.query('select id from seats where id = $1 for update', [seats[0]]);
+      queued.push(engine.hold(a, holdInput(run, [seats[0]!], 0, 2)));
+      await waitFor(
+        async () =>
+          (
+            await db.pool.query(
+              `select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+            )
+          ).rowCount! > 0,
+        10_000,
+        'A waiting on the seat lock',
+      );
+      queued.push(engine.hold(c, holdInput(run, [seats[1]!], 0, 2)));
+      queued.push(engine.hold(d, holdInput(run, [seats[2]!], 0, 2)));
+      await waitFor(() => poolWaiters(engine.context.orm) >= 2, 10_000, 'C and D waiting');
+
+      const refused = await engine.hold(b, holdInput(run, [seats[3]!], 0, 2)).then(
+        () => null,
+        (err: { code?: string }) => err.code,
+      );
+      expect(refused).toBe('OVERLOADED');
+      const paying = engine.pay(payer, { bookingId: held.id, idempotencyKey: key('pay') });
+      queued.push(paying);
+      await blocker.query('rollback');
+      expect((await paying).status).toBe('confirmed');
+      await Promise.all(queued);
+    } finally {
+      await blocker.query('rollback').catch(() => undefined);
+      blocker.release();
+      await Promise.allSettled(queued);
     }
   });
 });

@@ -30,6 +30,15 @@ interface OutboxRow {
 const BATCH = 1000;
 
 /**
+ * A woken relay ticks at most this often: the batching window. Every tick is one `seats:changed`
+ * batch per run to every watcher, so waking on each commit of a rush would multiply the frames
+ * every socket is sent (measured with 1,000 watchers: a 25 ms gap halved the sustained hold rate
+ * against the 50 ms poll). A first change after a quiet spell is pushed at once; under a rush the
+ * relay publishes every 50 ms, as the poll did, each tick one batch.
+ */
+const WAKE_GAP_MS = 50;
+
+/**
  * Pushes committed outbox events to their rooms. Every node runs one; `FOR UPDATE SKIP LOCKED`
  * lets them share the table without waiting, and whichever node is alive publishes, so a change
  * is pushed even if the node that committed it died. Rows are marked in the same transaction that
@@ -138,10 +147,10 @@ export async function outboxLagSeconds(conn: RelayConnection): Promise<number> {
  * Runs the relay every `intervalMs` until stopped, on a connection of its own (see
  * RelayConnection); a failed tick is logged and retried.
  *
- * `wake()` runs a tick now: the engine calls it after each commit that wrote outbox rows, so this
- * node pushes its own changes without waiting for the poll. Wakes during a tick coalesce into one
- * more tick right after it. The poll stays, as the fallback for rows whose node died before its
- * relay read them (any relay publishes any node's rows).
+ * `wake()` runs a tick soon: the engine calls it after each commit that wrote outbox rows, so this
+ * node pushes its own changes without waiting for the poll. Wakes coalesce: at most one tick per
+ * WAKE_GAP_MS. The poll stays, as the fallback for rows whose node died before its relay read
+ * them (any relay publishes any node's rows).
  *
  * Node events must reach every node however rows travel. While `shared()`, one relay takes each
  * row, so its `everywhere.announce` must reach the other nodes too (through the adapter) as well
@@ -164,56 +173,79 @@ export function startOutboxRelay(opts: {
   const conn = new RelayConnection(opts.orm, opts.log);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  /** When the timer fires (Infinity: none set), and whether a commit asked for it. */
+  let nextAt = Infinity;
+  let nextByWake = false;
   let ticking = false;
   let wakeRequested = false;
+  /** When the last tick that published anything started. */
+  let lastPublished = -Infinity;
   let running: Promise<void> = Promise.resolve();
   let ticks = 0;
   let localCursor = 0;
   let wasShared: boolean | undefined;
-  const work = async () => {
+  /** Publishes what is waiting; answers whether anything was. */
+  const work = async (): Promise<boolean> => {
     const shared = opts.shared();
     if (wasShared !== undefined && shared !== wasShared) await opts.onModeChange?.();
     wasShared = shared;
+    let published = 0;
     if (shared) {
       localCursor = 0;
       // Drain: a full batch means more is waiting, so go again at once.
-      while (!stopped && (await relayOutboxOnce(conn, opts.everywhere, opts.metrics)) >= BATCH);
+      for (let n = BATCH; !stopped && n >= BATCH; published += n) {
+        n = await relayOutboxOnce(conn, opts.everywhere, opts.metrics);
+      }
     } else {
+      const before = localCursor;
       localCursor = await tailOutboxLocally(conn, opts.local, localCursor);
+      published = localCursor === before ? 0 : 1;
     }
     if (++ticks % 20 === 0) opts.metrics.outboxLag.set(await outboxLagSeconds(conn));
+    return published > 0;
+  };
+  /** Runs the next tick at `at` (performance.now() time), unless one is due sooner. */
+  const schedule = (at: number, byWake: boolean) => {
+    if (stopped || at >= nextAt) return;
+    clearTimeout(timer);
+    nextAt = at;
+    nextByWake = byWake;
+    timer = setTimeout(
+      () => {
+        nextAt = Infinity;
+        if (nextByWake) opts.metrics.relayWakes.inc();
+        running = tick();
+      },
+      Math.max(0, at - performance.now()),
+    );
   };
   const tick = async () => {
     ticking = true;
     wakeRequested = false;
+    const startedAt = performance.now();
     try {
-      await work();
+      // Only a tick that published starts the batching window: an empty poll does not delay a push.
+      if (await work()) lastPublished = startedAt;
     } catch (err) {
       opts.log.error({ err }, 'outbox relay tick failed');
     }
     ticking = false;
-    if (stopped) return;
-    if (wakeRequested) {
-      opts.metrics.relayWakes.inc();
-      running = tick();
-    } else {
-      timer = setTimeout(() => {
-        running = tick();
-      }, opts.intervalMs);
-    }
+    if (wakeRequested) schedule(lastPublished + WAKE_GAP_MS, true);
+    else schedule(performance.now() + opts.intervalMs, false);
   };
   running = tick();
   return {
-    /** A commit wrote outbox rows: publish now (or right after the tick under way). */
+    /**
+     * A commit wrote outbox rows: publish now, or WAKE_GAP_MS after the last tick that published
+     * started (the commits in between go out together), or right after the tick under way.
+     */
     wake() {
       if (stopped) return;
       if (ticking) {
         wakeRequested = true;
         return;
       }
-      clearTimeout(timer);
-      opts.metrics.relayWakes.inc();
-      running = tick();
+      schedule(Math.max(performance.now(), lastPublished + WAKE_GAP_MS), true);
     },
     async stop() {
       stopped = true;
