@@ -113,7 +113,7 @@ describe('a payment may queue deeper than a new hold', () => {
 
   it('turns the hold away and lets the payment wait its turn', async () => {
     const [a, c, d, b, payer] = users as [UserActor, UserActor, UserActor, UserActor, UserActor];
-    const seats = run.seats.SL! as number[];
+    const seats = run.seats.SL!;
     const held = await engine.hold(payer, holdInput(run, [seats[5]!], 0, 2));
     const blocker = await db.pool.connect();
     const queued: Promise<unknown>[] = [];
