@@ -51,7 +51,16 @@ export async function openBenchDatabase(log: Logger, cleanup: Cleanup): Promise<
     cleanup.add('stop embedded PostgreSQL', () => handle.stop());
     serverUrl = handle.url;
   }
-  const name = `berth_bench_${process.pid}`;
+  const { url } = await createMigratedDatabase(serverUrl, `berth_bench_${process.pid}`, cleanup);
+  console.log(`database: ${redact(url)}${process.env.DATABASE_URL ? '' : ' (embedded)'}`);
+  return url;
+}
+
+/**
+ * A fresh, migrated database `name` on `serverUrl`'s server. Dropping it is registered with
+ * `cleanup` as soon as it exists; `drop` does it sooner.
+ */
+export async function createMigratedDatabase(serverUrl: string, name: string, cleanup: Cleanup) {
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: serverUrl });
     await client.connect();
@@ -63,9 +72,8 @@ export async function openBenchDatabase(log: Logger, cleanup: Cleanup): Promise<
   };
   await admin(`drop database if exists "${name}" with (force)`);
   await admin(`create database "${name}"`);
-  cleanup.add(`drop database ${name}`, () =>
-    admin(`drop database if exists "${name}" with (force)`),
-  );
+  const drop = () => admin(`drop database if exists "${name}" with (force)`);
+  cleanup.add(`drop database ${name}`, drop);
   const url = withDatabase(serverUrl, name);
   const orm = await createOrm({ url, poolMax: 2 });
   try {
@@ -73,8 +81,7 @@ export async function openBenchDatabase(log: Logger, cleanup: Cleanup): Promise<
   } finally {
     await orm.close(true);
   }
-  console.log(`database: ${redact(url)}${process.env.DATABASE_URL ? '' : ' (embedded)'}`);
-  return url;
+  return { url, drop };
 }
 
 /** One run with `size` seats in one class, and `size` users: one fresh user and seat per hold. */

@@ -11,12 +11,11 @@ import { defaultDataDir } from '../src/common/paths.ts';
 import { requestHash } from '../src/modules/idempotency/idempotency.ts';
 import pg from 'pg';
 import type { Logger } from '../src/common/logger.ts';
-import { createOrm, migrate } from '../src/db/orm.ts';
 import {
   analyzeHoldTables,
+  createMigratedDatabase,
   resetBookings,
   seedFixture,
-  withDatabase,
   type BenchFixture,
   type Cleanup,
 } from './bench-db.ts';
@@ -311,27 +310,11 @@ export async function pgbenchCeiling(
 ): Promise<number | null> {
   const bin = findPgbench();
   if (!bin) return null;
-  const name = `berth_pgbench_${process.pid}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`drop database if exists "${name}" with (force)`);
-  await admin(`create database "${name}"`);
-  const drop = () => admin(`drop database if exists "${name}" with (force)`);
-  cleanup.add(`drop database ${name}`, drop);
-  const dbUrl = withDatabase(url, name);
-  const orm = await createOrm({ url: dbUrl, poolMax: 2 });
-  try {
-    await migrate(orm);
-  } finally {
-    await orm.close(true);
-  }
+  const { url: dbUrl, drop } = await createMigratedDatabase(
+    url,
+    `berth_pgbench_${process.pid}`,
+    cleanup,
+  );
   const pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
   try {
     // Comfortably more fresh seats than three rounds at the rates seen here could take.

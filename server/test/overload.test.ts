@@ -10,6 +10,19 @@ import { waitFor } from './support/live.ts';
  * command holds the connection and one waits for it, the next is answered OVERLOADED at once,
  * before its idempotency key is claimed, and its retry with the same key runs.
  */
+/** Until a session of the test's database waits on a row lock (A, on the seat the test holds). */
+const waitForLockWaiter = (db: TestDb) =>
+  waitFor(
+    async () =>
+      (
+        await db.pool.query(
+          `select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+        )
+      ).rowCount! > 0,
+    10_000,
+    'A waiting on the seat lock',
+  );
+
 describe('overload is answered, not queued', () => {
   let db: TestDb;
   let engine: Engine;
@@ -41,16 +54,7 @@ describe('overload is answered, not queued', () => {
       await blocker.query('select id from seats where id = $1 for update', [seatA]);
       // A takes the only connection and waits on the seat lock; C waits for the connection.
       aHold = engine.hold(a, holdInput(run, [seatA], 0, 2));
-      await waitFor(
-        async () =>
-          (
-            await db.pool.query(
-              `select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-            )
-          ).rowCount! > 0,
-        10_000,
-        'A waiting on the seat lock',
-      );
+      await waitForLockWaiter(db);
       cHold = engine.hold(c, holdInput(run, [seatC], 0, 2));
       await waitFor(
         () => poolWaiters(engine.context.orm) >= 1,
@@ -121,16 +125,7 @@ describe('a payment may queue deeper than a new hold', () => {
       await blocker.query('begin');
       await blocker.query('select id from seats where id = $1 for update', [seats[0]]);
       queued.push(engine.hold(a, holdInput(run, [seats[0]!], 0, 2)));
-      await waitFor(
-        async () =>
-          (
-            await db.pool.query(
-              `select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
-            )
-          ).rowCount! > 0,
-        10_000,
-        'A waiting on the seat lock',
-      );
+      await waitForLockWaiter(db);
       queued.push(engine.hold(c, holdInput(run, [seats[1]!], 0, 2)));
       queued.push(engine.hold(d, holdInput(run, [seats[2]!], 0, 2)));
       await waitFor(() => poolWaiters(engine.context.orm) >= 2, 10_000, 'C and D waiting');
