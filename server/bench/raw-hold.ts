@@ -1,6 +1,11 @@
 import { rooms, seatLabel, type BookingView, type SeatDelta } from '@berth/shared';
 import type pg from 'pg';
-import { LAPSED, LIVE } from '../src/modules/booking/seats.repository.ts';
+import { numbered } from '../src/common/sql.ts';
+import { BUMP_SEATS as ENGINE_BUMP_SEATS } from '../src/modules/booking/seat-changes.ts';
+import {
+  LIVE,
+  SEAT_OVERLAP as ENGINE_SEAT_OVERLAP,
+} from '../src/modules/booking/seats.repository.ts';
 import { newPnr } from '../src/modules/booking/pnr.ts';
 import { requestHash } from '../src/modules/idempotency/idempotency.ts';
 import { benchStationName, type BenchFixture } from './bench-db.ts';
@@ -9,8 +14,8 @@ import { benchStationName, type BenchFixture } from './bench-db.ts';
  * The baseline: a hold of one fresh seat as one statement per step, the engine's stepwise path
  * (`holdTx` in hold.service.ts, which the engine takes when lapsed holds sit on the seats; the
  * hot path sends the same steps as one function, hold-function.ts), copied from
- * hold.service.ts, idempotency.ts, seat-changes.ts and transition-writer.ts with `?` written as
- * `$n`. Parameters are left untyped, as the engine sends them, so PostgreSQL infers bigint from
+ * hold.service.ts, idempotency.ts and transition-writer.ts with `?` written as `$n` (the seat
+ * overlap and the bump are the engine's own texts, numbered). Parameters are left untyped, as the engine sends them, so PostgreSQL infers bigint from
  * the bigint columns exactly as it does for the engine.
  */
 export const CLAIM_KEY = `insert into idempotency_keys (user_id, key, operation, request_hash)
@@ -20,11 +25,7 @@ export const JOURNEY_OVERLAP = `select b.pnr from bookings b
       where b.user_id = $1 and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
         and b.journey && tstzrange($2, $3) limit 1`;
 export const LOCK_SEATS = `select id from seats where id = any($1) order by id for update`;
-export const SEAT_OVERLAP = `select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
-       from unnest($1::bigint[]) as wanted (seat_id)
-       join booking_seats bs on bs.seat_id = wanted.seat_id and bs.active
-       join bookings b on b.id = bs.booking_id
-      where bs.stops && int4range($2, $3) and bs.part && '[0,2)'::int4range`;
+export const SEAT_OVERLAP = numbered(ENGINE_SEAT_OVERLAP);
 export const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, journey,
                            expires_at, hold_until, fare_paise, idempotency_key)
      values ($1, $2, $3, $4, $5, $6, 'held', tstzrange($7, $8),
@@ -33,15 +34,7 @@ export const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_
 export const INSERT_BOOKING_SEAT = `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
      values ($1, $2, int4range($3, $4), $5, $6, $7)
      on conflict do nothing returning seat_id`;
-export const BUMP_SEATS = `with bumped as (
-       update seats set version = version + 1 where id = any($1) returning id, run_id, version
-     )
-     select bumped.id, bumped.run_id, bumped.version, lower(bs.stops) as from_seq,
-            upper(bs.stops) as to_seq, b.status
-       from bumped
-       left join booking_seats bs on bs.seat_id = bumped.id and bs.active
-       left join bookings b on b.id = bs.booking_id
-      order by bumped.id, lower(bs.stops)`;
+export const BUMP_SEATS = numbered(ENGINE_BUMP_SEATS);
 export const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor, actor_user_id, action, booking_id, before, after)
                        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)) insert into outbox (event, room, payload) values ($7, $8, $9::jsonb), ($10, $11, $12::jsonb)`;
 export const COMPLETE_KEY = `update idempotency_keys set status = 'completed', response = $1::jsonb where user_id = $2 and key = $3`;

@@ -21,7 +21,7 @@ import {
 } from '../idempotency/idempotency.ts';
 import { users } from '../auth/users.repository.ts';
 import { expireLapsed } from './lapse.ts';
-import { LAPSED, LIVE, seats } from './seats.repository.ts';
+import { LIVE, seats } from './seats.repository.ts';
 import { newPnr } from './pnr.ts';
 import { announceBumped, bumpSeats } from './seat-changes.ts';
 import { holdInOneStatement } from './hold-function.ts';
@@ -219,16 +219,7 @@ async function holdTx(
     probe.lockWaitMs = performance.now() - lockStart;
     probe.lockedAt = await databaseClock(em);
   }
-  const overlaps = await query<{ seat_id: string; booking_id: string; lapsed: boolean }>(
-    em,
-    // One index probe per wanted seat (unnest + join), so the plan does not hinge on statistics.
-    `select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
-       from unnest(?::bigint[]) as wanted (seat_id)
-       join booking_seats bs on bs.seat_id = wanted.seat_id and bs.active
-       join bookings b on b.id = bs.booking_id
-      where bs.stops && int4range(?, ?) and bs.part && '[0,2)'::int4range`,
-    [req.seatIds, segment.from.seq, segment.to.seq],
-  );
+  const overlaps = await seats.overlapping(em, req.seatIds, segment.from.seq, segment.to.seq);
   const blocking = overlaps.filter((o) => !o.lapsed).map((o) => Number(o.seat_id));
   if (blocking.length > 0) throw new SeatsRefused(blocking);
 

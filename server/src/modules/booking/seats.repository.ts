@@ -12,7 +12,34 @@ export const LAPSED = `(b.status in ('held', 'paying') and b.hold_until <= now()
 /** SQL: the booking `b` keeps its seats. */
 export const LIVE = `(b.status = 'confirmed' or (b.status in ('held', 'paying') and b.hold_until > now()))`;
 
+/**
+ * SQL (seat ids, from seq, to seq): the active booking seats on these seats that overlap the
+ * segment, each with whether its booking has lapsed. One index probe per wanted seat: `offset 0`
+ * keeps the lateral subquery from being flattened into a join, whose plan, cached by a
+ * connection while booking_seats was empty, may start with a scan of every active row of the
+ * segment (see BUMP_SEATS in seat-changes.ts).
+ */
+export const SEAT_OVERLAP = `select hit.seat_id, hit.booking_id, hit.lapsed
+       from unnest(?::bigint[]) as wanted (seat_id)
+      cross join lateral (
+        select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
+          from booking_seats bs join bookings b on b.id = bs.booking_id
+         where bs.seat_id = wanted.seat_id and bs.active
+           and bs.stops && int4range(?, ?) and bs.part && '[0,2)'::int4range
+        offset 0) as hit`;
+
+export interface SeatOverlap {
+  seat_id: string;
+  booking_id: string;
+  lapsed: boolean;
+}
+
 export const seats = {
+  /** What sits on these seats over the segment `[from, to)` (SEAT_OVERLAP). */
+  async overlapping(em: Em, seatIds: readonly number[], from: number, to: number) {
+    return query<SeatOverlap>(em, SEAT_OVERLAP, [seatIds, from, to]);
+  },
+
   /** Locks seat rows in ascending id, waiting for any transaction that has one. */
   async lock(em: Em, seatIds: readonly number[]): Promise<void> {
     if (seatIds.length === 0) return;
