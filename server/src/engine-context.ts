@@ -20,6 +20,8 @@ export interface TestHooks {
   afterCommit?: () => void;
   /** A refused hold, rolled back, before its refusal is stored under its key. */
   beforeRefusalStored?: (seatIds: number[]) => Promise<void>;
+  /** The hold function turned a hold away; its transaction is still open (not rolled back). */
+  onSeatsTaken?: (seatIds: number[]) => Promise<void>;
 }
 
 export interface EngineContext {

@@ -30,6 +30,8 @@ import { LAPSED, LIVE } from './seats.repository.ts';
  */
 /** PostgreSQL's clock as ISO text with microseconds (the race demo orders locks by it). */
 const ISO_US = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"';
+/** A SQLSTATE of Berth's own (a class PostgreSQL does not use): the seats are taken. */
+const SEATS_TAKEN_STATE = 'BR001';
 
 export const HOLD_FUNCTION = `
 create or replace function berth_hold(
@@ -64,26 +66,34 @@ begin
     return jsonb_build_object('kind', 'overlap', 'pnr', v_clash);
   end if;
 
-  v_wait_from := clock_timestamp();
-  if p_lock_seats then
-    perform 1 from seats where id = any(p_seat_ids) order by id for update;
-  end if;
-  v_locked_at := clock_timestamp();
+  -- The seat locks live in a block of their own, a subtransaction: a refusal rolls it back,
+  -- which gives the locks back at once, so the next contender in the seat's queue goes on while
+  -- this one is still answering (a loser never holds a seat through a commit or a round trip).
+  begin
+    v_wait_from := clock_timestamp();
+    if p_lock_seats then
+      perform 1 from seats where id = any(p_seat_ids) order by id for update;
+    end if;
+    v_locked_at := clock_timestamp();
 
-  select coalesce(array_agg(distinct hit.seat_id) filter (where not hit.lapsed), '{}'),
-         coalesce(array_agg(distinct hit.booking_id) filter (where hit.lapsed), '{}')
-    into v_taken, v_lapsed
-    from unnest(p_seat_ids) as wanted (seat_id)
-    cross join lateral (
-      select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
-        from booking_seats bs join bookings b on b.id = bs.booking_id
-       where bs.seat_id = wanted.seat_id and bs.active
-         and bs.stops && int4range(p_from, p_to) and bs.part && '[0,2)'::int4range
-      offset 0) as hit;
-  if cardinality(v_taken) > 0 then
+    select coalesce(array_agg(distinct hit.seat_id) filter (where not hit.lapsed), '{}'),
+           coalesce(array_agg(distinct hit.booking_id) filter (where hit.lapsed), '{}')
+      into v_taken, v_lapsed
+      from unnest(p_seat_ids) as wanted (seat_id)
+      cross join lateral (
+        select bs.seat_id, bs.booking_id, ${LAPSED} as lapsed
+          from booking_seats bs join bookings b on b.id = bs.booking_id
+         where bs.seat_id = wanted.seat_id and bs.active
+           and bs.stops && int4range(p_from, p_to) and bs.part && '[0,2)'::int4range
+        offset 0) as hit;
+    if cardinality(v_taken) > 0 then
+      raise exception using errcode = '${SEATS_TAKEN_STATE}';
+    end if;
+  exception when sqlstate '${SEATS_TAKEN_STATE}' then
+    -- Variables keep what the block set; only its locks and rows are undone.
     return jsonb_build_object('kind', 'taken', 'seatIds', to_jsonb(v_taken),
                               'lockedAt', to_char(v_locked_at at time zone 'UTC', '${ISO_US}'));
-  end if;
+  end;
   if cardinality(v_lapsed) > 0 then
     return jsonb_build_object('kind', 'lapsed');
   end if;

@@ -170,6 +170,7 @@ async function holdInOneTrip(
       throw new UseStepwise();
     case 'taken':
       if (probe) probe.lockedAt = r.lockedAt;
+      await ctx.hooks.onSeatsTaken?.(r.seatIds.map(Number));
       throw new SeatsRefused(r.seatIds.map(Number));
     case 'held': {
       if (probe) {
