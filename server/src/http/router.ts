@@ -3,6 +3,7 @@ import type { Ack } from '@berth/shared';
 import type { Logger } from '../common/logger.ts';
 import type { RateLimits } from '../realtime/rate-limits.ts';
 import { DomainError } from '../common/errors.ts';
+import { toDomainError } from '../common/unavailable.ts';
 import { STATUS_OF } from './error-status.ts';
 import { Reply, type HttpRequest, type HttpResult, type Route } from './http-types.ts';
 
@@ -35,7 +36,8 @@ interface CompiledRoute extends Route {
 /**
  * Matches a request to a route, parses its JSON body and bearer token, runs it, and turns the
  * outcome into `{ ok: true, data }` or `{ ok: false, error: { code, message } }` with a fitting
- * status. Unknown errors are logged and answered as INTERNAL, with nothing internal in the body.
+ * status. An unreachable database is answered UNAVAILABLE (503); unknown errors are logged and
+ * answered as INTERNAL, with nothing internal in the body.
  */
 export class Router {
   private readonly routes: CompiledRoute[] = [];
@@ -72,11 +74,7 @@ export class Router {
     try {
       return await this.dispatch(raw);
     } catch (err) {
-      if (err instanceof DomainError) return failure(err);
-      this.log.error({ err, method: raw.method, url: raw.url }, 'request failed');
-      return failure(
-        new DomainError('INTERNAL', 'Something went wrong on our side. Please try again.'),
-      );
+      return failure(toDomainError(err, this.log, { method: raw.method, url: raw.url }));
     }
   }
 

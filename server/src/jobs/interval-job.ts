@@ -1,4 +1,5 @@
 import type { Logger } from '../common/logger.ts';
+import { logFailure } from '../common/unavailable.ts';
 
 export interface IntervalJob {
   stop(): Promise<void>;
@@ -20,7 +21,7 @@ export function startIntervalJob(
     if (running || stopped) return;
     running = work()
       .then(() => undefined)
-      .catch((err: unknown) => log.error({ err, job: name }, 'job run failed'))
+      .catch((err: unknown) => logFailure(log, err, { job: name }, 'job run failed'))
       .finally(() => {
         running = undefined;
       });

@@ -1,5 +1,6 @@
 import type { Ack, ClientToServerEvents, CommandName } from '@berth/shared';
 import { DomainError } from '../common/errors.ts';
+import { toDomainError } from '../common/unavailable.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { RateLimits } from './rate-limits.ts';
@@ -30,7 +31,8 @@ export interface CommandOptions {
 /**
  * Registers one command: the single place where a payload becomes an ack. The handler gets the
  * raw payload (services validate it and answer VALIDATION); whatever it throws becomes a coded
- * error, unknown errors become INTERNAL and are logged, and the socket stays up.
+ * error (an unreachable database UNAVAILABLE, unknown errors INTERNAL, logged: see
+ * toDomainError), and the socket stays up.
  */
 export function command<E extends CommandName>(
   socket: BerthSocket,
@@ -53,7 +55,7 @@ export function command<E extends CommandName>(
       if (user) await deps.limits.consume(event, user.userId);
       answer(respond, { ok: true, data: await run(payload, user) });
     } catch (err) {
-      answer(respond, { ok: false, error: asDomainError(err, deps.log, event).toAck() });
+      answer(respond, { ok: false, error: toDomainError(err, deps.log, { event }).toAck() });
     } finally {
       onDone?.((performance.now() - started) / 1000);
     }
@@ -107,10 +109,4 @@ function signedIn(socket: BerthSocket, revoked: CommandDeps['revoked']): SignedI
   if (familyId !== null && revoked(familyId))
     throw new DomainError('UNAUTHENTICATED', 'This sign-in was ended. Please sign in again.');
   throw new DomainError('UNAUTHENTICATED', 'Your session has expired. Please sign in again.');
-}
-
-export function asDomainError(err: unknown, log: Logger, event: string): DomainError {
-  if (err instanceof DomainError) return err;
-  log.error({ err, event }, 'command failed');
-  return new DomainError('INTERNAL', 'Something went wrong on our side. Please try again.');
 }

@@ -2,6 +2,7 @@ import { rooms, type RunShardTier, type SeatDelta } from '@berth/shared';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../common/logger.ts';
+import { logFailure } from '../common/unavailable.ts';
 import { query } from '../common/sql.ts';
 import { isNodeEvent, type NodeEvent } from '../modules/audit/outbox-push.ts';
 import type { Metrics } from './metrics.ts';
@@ -227,7 +228,7 @@ export function startOutboxRelay(opts: {
       // Only a tick that published starts the batching window: an empty poll does not delay a push.
       if (await work()) lastPublished = startedAt;
     } catch (err) {
-      opts.log.error({ err }, 'outbox relay tick failed');
+      logFailure(opts.log, err, {}, 'outbox relay tick failed');
     }
     ticking = false;
     if (wakeRequested) schedule(lastPublished + WAKE_GAP_MS, true);

@@ -29,7 +29,7 @@ let liveUwsNodes = 0;
  * tests).
  */
 export async function startNode(
-  db: TestDb,
+  db: Pick<TestDb, 'url'>,
   opts: { config?: Partial<Config>; hooks?: TestHooks } = {},
 ): Promise<TestNode> {
   const config: Config = {

@@ -35,8 +35,12 @@ export async function startBerth(
   const pgPort = instance ? String(await freePort()) : PG_PORT;
   rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
+  const inherited = { ...(process.env as Record<string, string>) };
+  // The node finds its database and Redis as this suite says, never as the shell happened to.
+  delete inherited.DATABASE_URL;
+  delete inherited.REDIS_URL;
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
+    ...inherited,
     PORT: String(port),
     BERTH_DATA_DIR: dataDir,
     EMBEDDED_PG_PORT: pgPort,
@@ -52,8 +56,6 @@ export async function startBerth(
     RATE_LIMITS: 'http:auth=100000,http:auth-account=100000,http:read=100000,http:write=100000',
     ...extraEnv,
   };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,
     env,

@@ -17,13 +17,27 @@ type DataOf<E extends CommandName> =
 
 /** How long a command may wait for its ack before the client gives up and says so. */
 const ACK_TIMEOUT_MS = 10_000;
-/** The longest an OVERLOADED answer may make a command wait before its one retry. */
+/** The longest an OVERLOADED or UNAVAILABLE answer may make a command wait before a retry. */
 const MAX_RETRY_AFTER_MS = 5000;
+/**
+ * How long a command the server answered UNAVAILABLE (its database unreachable: nothing was done)
+ * keeps being retried: a PostgreSQL restart or failover is back within seconds.
+ */
+const RETRY_UNAVAILABLE_MS = 15_000;
 /** The answer to a command while the connection is down: nothing was sent, or its answer lost. */
 const OFFLINE: AckError = {
   code: 'UNAVAILABLE',
   message: 'You are offline. We will reconnect as soon as we can; then try again.',
 };
+
+/**
+ * True for an UNAVAILABLE that means this client was offline (it has no `retryAfterMs`), which
+ * stops being true once the connection is back; the server's own UNAVAILABLE (its database
+ * unreachable) gives a wait and is an answer like any other.
+ */
+export function isOfflineAnswer(error: AckError): boolean {
+  return error.code === 'UNAVAILABLE' && !retryAfterSchema.safeParse(error.details).success;
+}
 
 /**
  * One Socket.IO connection with its status as state, typed commands that always resolve to an
@@ -86,7 +100,7 @@ export class Connection {
     return this.#attempt;
   }
 
-  /** A command was answered OVERLOADED and waits to be sent again ("Busy, retrying…"). */
+  /** A command was answered OVERLOADED or UNAVAILABLE and waits to be sent again ("Busy, retrying…"). */
   get retrying(): boolean {
     return this.#retrying > 0;
   }
@@ -102,22 +116,36 @@ export class Connection {
    * a connection has been lost, a command is answered UNAVAILABLE at once instead of waiting out
    * the ack timeout in socket.io's buffer (before the first connect it waits: that is moments).
    *
-   * A command the server answered OVERLOADED (it did nothing) is sent once more, with the same
-   * payload and so the same idempotency key, after the `retryAfterMs` it was given; meanwhile
-   * `retrying` is true. A second OVERLOADED is the answer.
+   * A command the server did not run, because it was too busy (OVERLOADED) or could not reach
+   * its database (UNAVAILABLE with a `retryAfterMs`), is sent again with the same payload and so
+   * the same idempotency key, after the wait it was given; meanwhile `retrying` is true
+   * ("Busy, retrying…"). OVERLOADED is retried once; UNAVAILABLE until RETRY_UNAVAILABLE_MS have
+   * passed, the time a database restart or failover takes. The last answer is the answer.
    */
   async ask<E extends CommandName>(event: E, payload: PayloadOf<E>): Promise<Ack<DataOf<E>>> {
-    const ack = await this.#send(event, payload);
-    if (ack.ok || ack.error.code !== 'OVERLOADED') return ack;
-    const hint = retryAfterSchema.safeParse(ack.error.details);
-    const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
-    this.#retrying += 1;
-    try {
-      await new Promise((r) => setTimeout(r, waitMs));
-      return await this.#send(event, payload);
-    } finally {
-      this.#retrying -= 1;
+    let ack = await this.#send(event, payload);
+    const firstAnswer = Date.now();
+    let overloadRetried = false;
+    while (!ack.ok) {
+      const hint = retryAfterSchema.safeParse(ack.error.details);
+      const code = ack.error.code;
+      const again =
+        (code === 'OVERLOADED' && !overloadRetried) ||
+        (code === 'UNAVAILABLE' &&
+          hint.success &&
+          Date.now() - firstAnswer < RETRY_UNAVAILABLE_MS);
+      if (!again) return ack;
+      if (code === 'OVERLOADED') overloadRetried = true;
+      const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
+      this.#retrying += 1;
+      try {
+        await new Promise((r) => setTimeout(r, waitMs));
+        ack = await this.#send(event, payload);
+      } finally {
+        this.#retrying -= 1;
+      }
     }
+    return ack;
   }
 
   #send<E extends CommandName>(event: E, payload: PayloadOf<E>): Promise<Ack<DataOf<E>>> {

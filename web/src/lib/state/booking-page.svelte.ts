@@ -7,7 +7,7 @@ import {
   type HoldExpiring,
 } from '@berth/shared';
 import { describeError } from '../format/errors.ts';
-import type { Connection } from '../realtime/connection.svelte.ts';
+import { isOfflineAnswer, type Connection } from '../realtime/connection.svelte.ts';
 import { clockOffsetMs, isExpiryWarningDue, remainingMs } from './clock.ts';
 import { newIdempotencyKey } from '../api/idempotency.ts';
 import { isNews, knownBooking, rememberBooking } from './known-bookings.ts';
@@ -55,11 +55,11 @@ export class BookingPage {
    */
   get error(): string | null {
     const f = this.#failure;
-    if (!f || (f.code === 'UNAVAILABLE' && !this.live.lost)) return null;
+    if (!f || (isOfflineAnswer(f) && !this.live.lost)) return null;
     return describeError(f);
   }
   /** Whether commands can be sent now (the connection has not been lost). */
-  /** The server was too busy for the command under way, which is sent again in a moment. */
+  /** The server did not take the command under way (too busy, or no database): it is sent again. */
   get retrying(): boolean {
     return this.busy !== null && this.live.retrying;
   }

@@ -8,7 +8,7 @@ import {
   type SeatMapSeat,
 } from '@berth/shared';
 import { describeError } from '../format/errors.ts';
-import type { Connection } from '../realtime/connection.svelte.ts';
+import { isOfflineAnswer, type Connection } from '../realtime/connection.svelte.ts';
 import type { RunWatch } from '../realtime/run-watch.svelte.ts';
 import { knownBooking, rememberBooking } from './known-bookings.ts';
 import type { Session } from './session.svelte.ts';
@@ -93,7 +93,7 @@ export class HoldPicker {
    */
   get error(): string | null {
     const f = this.#failure;
-    if (!f || (f.code === 'UNAVAILABLE' && !this.conn.lost)) return null;
+    if (!f || (isOfflineAnswer(f) && !this.conn.lost)) return null;
     return describeError(f);
   }
   /** The booking a JOURNEY_OVERLAP refusal named: the passenger may want to open or cancel it. */
@@ -101,7 +101,7 @@ export class HoldPicker {
     const pnr = this.#failure?.code === 'JOURNEY_OVERLAP' ? this.#failure.details?.pnr : null;
     return typeof pnr === 'string' ? pnr : null;
   }
-  /** The server was too busy for the hold, which is sent again in a moment. */
+  /** The server did not take the hold (too busy, or its database unreachable): it is sent again. */
   get retrying(): boolean {
     return this.#busy && this.conn.retrying;
   }
