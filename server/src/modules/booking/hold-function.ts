@@ -46,6 +46,7 @@ declare
   v_clash text;
   v_wait_from timestamptz;
   v_locked_at timestamptz;
+  v_unlocked_at timestamptz;
   v_taken bigint[];
   v_lapsed bigint[];
   v_booking record;
@@ -87,12 +88,16 @@ begin
            and bs.stops && int4range(p_from, p_to) and bs.part && '[0,2)'::int4range
         offset 0) as hit;
     if cardinality(v_taken) > 0 then
+      -- Read before the locks go (as they go, the next contender may take them at once).
+      v_unlocked_at := clock_timestamp();
       raise exception using errcode = '${SEATS_TAKEN_STATE}';
     end if;
   exception when sqlstate '${SEATS_TAKEN_STATE}' then
-    -- Variables keep what the block set; only its locks and rows are undone.
+    -- Variables keep what the block set; only its locks and rows are undone. The locks went
+    -- at v_unlocked_at, when this loser stopped holding them (the race demo's timeline).
     return jsonb_build_object('kind', 'taken', 'seatIds', to_jsonb(v_taken),
-                              'lockedAt', to_char(v_locked_at at time zone 'UTC', '${ISO_US}'));
+                              'lockedAt', to_char(v_locked_at at time zone 'UTC', '${ISO_US}'),
+                              'unlockedAt', to_char(v_unlocked_at at time zone 'UTC', '${ISO_US}'));
   end;
   if cardinality(v_lapsed) > 0 then
     return jsonb_build_object('kind', 'lapsed');
@@ -160,7 +165,12 @@ export type HoldFunctionResult =
       })
   | { kind: 'claimed' }
   | { kind: 'overlap'; pnr: string }
-  | ({ kind: 'taken'; seatIds: number[] } & Locked)
+  | ({
+      kind: 'taken';
+      seatIds: number[];
+      /** When the function gave the seat locks back (absent: they go with the rollback). */
+      unlockedAt?: string;
+    } & Locked)
   | { kind: 'lapsed' };
 
 /** Runs the body of a hold in one statement (see HOLD_FUNCTION). */

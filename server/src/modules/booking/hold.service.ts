@@ -100,8 +100,9 @@ export async function holdSeats(
           if (probe?.lockedAt) probe.unlockedAt = await databaseClock(em);
           return result;
         } catch (err) {
-          // A refusal lets the locks go as it rolls back: that is when it stopped holding them.
-          if (err instanceof SeatsRefused && probe?.lockedAt)
+          // A refusal lets the locks go as it rolls back, unless the hold function gave them
+          // back already (and said when): that is when it stopped holding them.
+          if (err instanceof SeatsRefused && probe?.lockedAt && !probe.unlockedAt)
             probe.unlockedAt = await databaseClock(em);
           throw err;
         }
@@ -169,7 +170,10 @@ async function holdInOneTrip(
     case 'lapsed':
       throw new UseStepwise();
     case 'taken':
-      if (probe) probe.lockedAt = r.lockedAt;
+      if (probe) {
+        probe.lockedAt = r.lockedAt;
+        if (r.unlockedAt) probe.unlockedAt = r.unlockedAt;
+      }
       await ctx.hooks.onSeatsTaken?.(r.seatIds.map(Number));
       throw new SeatsRefused(r.seatIds.map(Number));
     case 'held': {
