@@ -20,35 +20,76 @@ export type Push = keyof typeof PUSHES;
 
 /**
  * What a command came to: its data, a code from the contract, CONTRACT (an answer that does not
- * match the schema) or LOST_ACK (no answer within the timeout).
+ * match the schema) or LOST_ACK (no answer within the timeout). `lostAcks` counts the sends whose
+ * ack was lost and that were sent again (under chaos).
  */
-export type Outcome<T> =
+export type Outcome<T> = (
   | { ok: true; data: T; ms: number }
-  | { ok: false; code: string; message: string; details?: Record<string, unknown>; ms: number };
+  | { ok: false; code: string; message: string; details?: Record<string, unknown>; ms: number }
+) & { lostAcks?: number };
 
-/** The longest an OVERLOADED answer may make a command wait before its one retry. */
+/** The longest an OVERLOADED or UNAVAILABLE answer may make a command wait before a retry. */
 const MAX_RETRY_AFTER_MS = 5000;
+/** How long an UNAVAILABLE that gives a wait is retried: the web client's RETRY_UNAVAILABLE_MS. */
+const RETRY_UNAVAILABLE_MS = 15_000;
+/** Under chaos, the most times one command is sent again after its ack was lost. */
+const MAX_LOST_ACK_RETRIES = 3;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once the socket is connected again, or after `timeoutMs` (the next send will tell). */
+function connected(socket: BerthSocket, timeoutMs: number): Promise<void> {
+  if (socket.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      socket.off('connect', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    socket.on('connect', done);
+  });
+}
 
 /**
  * Sends one command and waits for its ack at most `timeoutMs`: Artillery's own `emit` steps
- * cannot time out, and an ack that never comes would hang the virtual user. An OVERLOADED answer
- * (nothing happened) is retried once after its `retryAfterMs` with the same payload and key, as
- * the web client does; `ms` then counts from the first send.
+ * cannot time out, and an ack that never comes would hang the virtual user. A command the server
+ * did not run is sent again with the same payload and key, as the web client does: OVERLOADED
+ * once, after its `retryAfterMs`; UNAVAILABLE with a `retryAfterMs` (its database away) for up to
+ * 15 s. With `retryLostAcks` (chaos), a lost ack is sent again once the socket is back, up to
+ * three times: the key makes the retry safe, and the answer is the first attempt's if it ran.
+ * `ms` counts from the first send.
  */
 export async function send<E extends Command>(
   socket: BerthSocket,
   event: E,
   payload: PayloadOf<E>,
   timeoutMs: number,
+  opts: { retryLostAcks?: boolean } = {},
 ): Promise<Outcome<DataOf<E>>> {
   const started = performance.now();
-  const first = await sendOnce(socket, event, payload, timeoutMs);
-  if (first.ok || first.code !== 'OVERLOADED') return first;
-  const hint = retryAfterSchema.safeParse(first.details);
-  const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
-  await new Promise((r) => setTimeout(r, waitMs));
-  const second = await sendOnce(socket, event, payload, timeoutMs);
-  return { ...second, ms: performance.now() - started };
+  let res = await sendOnce(socket, event, payload, timeoutMs);
+  let overloadRetried = false;
+  let lostAcks = 0;
+  while (!res.ok) {
+    const hint = retryAfterSchema.safeParse(res.details);
+    const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
+    if (res.code === 'OVERLOADED' && !overloadRetried) {
+      overloadRetried = true;
+      await sleep(waitMs);
+    } else if (
+      res.code === 'UNAVAILABLE' &&
+      hint.success &&
+      performance.now() - started < RETRY_UNAVAILABLE_MS
+    ) {
+      await sleep(waitMs);
+    } else if (res.code === 'LOST_ACK' && opts.retryLostAcks && lostAcks < MAX_LOST_ACK_RETRIES) {
+      lostAcks++;
+      await connected(socket, timeoutMs);
+    } else break;
+    res = await sendOnce(socket, event, payload, timeoutMs);
+  }
+  return { ...res, ms: performance.now() - started, ...(lostAcks > 0 ? { lostAcks } : {}) };
 }
 
 async function sendOnce<E extends Command>(

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import {
+  LATENCY_BUCKETS_MS,
   SIGNALS,
   type JournalRecord,
   type Plan,
@@ -17,7 +18,14 @@ import {
 export class Journal {
   private readonly file: string;
   private readonly ratesFile: string;
-  private readonly rates: RateRecord = { sent: [], answered: [], ok: [] };
+  private readonly rates: RateRecord = {
+    sent: [],
+    answered: [],
+    ok: [],
+    ack: [],
+    fanout: [],
+    errors: {},
+  };
   private problems = 0;
   private t0: number | undefined;
 
@@ -73,9 +81,20 @@ export class Journal {
     bump(this.rates.sent, this.second(at));
   }
 
-  holdAnswered(at: number, ok: boolean): void {
+  holdAnswered(at: number, ok: boolean, ms: number): void {
     bump(this.rates.answered, this.second(at));
     if (ok) bump(this.rates.ok, this.second(at));
+    bumpLatency(this.rates.ack, this.second(at), ms);
+  }
+
+  /** A batch reached this user `ms` after its newest change committed. */
+  delivered(at: number, ms: number): void {
+    bumpLatency(this.rates.fanout, this.second(at), ms);
+  }
+
+  /** A command answered with `code` (anything but OK), or LOST_ACK. */
+  refused(at: number, code: string): void {
+    bump((this.rates.errors[code] ??= []), this.second(at));
   }
 
   /** Overwrites this worker's series with everything so far (the last writer has it all). */
@@ -91,6 +110,15 @@ export class Journal {
 function bump(series: number[], i: number) {
   while (series.length <= i) series.push(0);
   series[i]! += 1;
+}
+
+function bumpLatency(series: number[][], i: number, ms: number) {
+  while (series.length <= i) series.push([]);
+  let b = LATENCY_BUCKETS_MS.findIndex((upper) => ms <= upper);
+  if (b === -1) b = LATENCY_BUCKETS_MS.length;
+  const buckets = series[i]!;
+  while (buckets.length <= b) buckets.push(0);
+  buckets[b]! += 1;
 }
 
 /** One journal per plan (per worker: plan.json is read once). */

@@ -150,6 +150,13 @@ export async function snipe(vu: Vu) {
 export async function watchRush(vu: Vu) {
   const { targets } = vu.plan.rush;
   await vu.watch(targets[vu.index % targets.length]!);
+  const chaos = vu.plan.chaos;
+  if (!chaos) return;
+  // The chaos run's personas, on timers: the rush step itself waits for the window's end.
+  const at = (ms: number) => vu.journal.at(vu.plan.timeline.rushAtMs + ms) - Date.now();
+  if (vu.index % chaos.slowEvery === 0)
+    setTimeout(() => void vu.stopReading(chaos.slowForMs), at(chaos.slowAtMs));
+  if (vu.index % 2 === 1) setTimeout(() => vu.reconnectNow(), at(chaos.stormAtMs));
 }
 
 export async function rush(vu: Vu) {

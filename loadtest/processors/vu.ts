@@ -33,6 +33,8 @@ const DIGEST_GRACE_MS = 1500;
 const QUIET_MS = 1000;
 const SETTLE_MIN_MS = 1500;
 const SETTLE_MAX_MS = 10_000;
+/** A watcher not fresh this long after reconnecting is stale: it fails the run. */
+const CONVERGE_STALE_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -72,6 +74,11 @@ export class Vu {
     if (!(socket.auth as { token?: unknown }).token)
       throw new Error('the socket was opened without an access token');
     this.connects = socket.connected ? 1 : 0;
+    // Artillery's engine waits once for 'connect_error' and 'error' to learn how the first
+    // connect went, and never stops listening: a failed reconnect later (its node killed) would
+    // call that callback a second time and crash the worker. It has its answer by now.
+    socket.off('connect_error');
+    (socket as unknown as { off(event: string): void }).off('error');
     this.listen();
   }
 
@@ -111,15 +118,17 @@ export class Vu {
     s.on('connect', () => {
       if (++this.connects === 1) return;
       this.counter('berth.reconnects');
-      void this.resnapshot();
+      void this.resnapshot(Date.now(), [...this.maps.values()]);
     });
   }
 
   private onBatch(batch: SeatsChanged, arrived: number) {
     this.lastBatchAt = arrived;
     const committed = Date.parse(batch.committedAt);
-    if (Number.isFinite(committed))
+    if (Number.isFinite(committed)) {
       this.events.emit('histogram', metric.fanout, arrived - committed);
+      this.journal.delivered(arrived, arrived - committed);
+    }
     this.maps.get(batch.runId)?.apply(batch.seats);
   }
 
@@ -127,23 +136,62 @@ export class Vu {
     const map = this.maps.get(digest.runId);
     if (!map || !map.behind(digest) || this.digestTimers.has(digest.runId)) return;
     this.digestTimers.add(digest.runId);
+    const detectedAt = Date.now();
     setTimeout(() => {
       this.digestTimers.delete(digest.runId);
       if (this.maps.get(digest.runId) === map && map.behind(digest)) {
         map.digestBehind += 1;
         this.counter('berth.digest_behind');
+        // Under chaos a slow consumer is dropped messages, by design: it re-snapshots, as the web
+        // client does. Otherwise a map behind is a lost push, left for the live-truth check.
+        if (this.plan.chaos) void this.resnapshot(detectedAt, [map]);
       }
     }, DIGEST_GRACE_MS);
   }
 
-  private async resnapshot() {
-    for (const map of [...this.maps.values()]) {
+  /**
+   * Fresh snapshots of `maps` (after a reconnect the rooms are gone; after a digest found a map
+   * behind, deltas were missed). How long from `since` until all are fresh is the convergence
+   * time; a map not fresh within CONVERGE_STALE_MS counts as stale, which fails the run.
+   */
+  private async resnapshot(since: number, maps: WatchedMap[]) {
+    let fresh = true;
+    for (const map of maps) {
       const res = await this.command('run:watch', { runId: map.runId, from: map.from, to: map.to });
       if (res.ok) {
         map.applySnapshot(res.data);
         map.resyncs += 1;
-      }
+      } else fresh = false;
     }
+    const ms = Date.now() - since;
+    this.events.emit('histogram', metric.converge, ms);
+    if (!fresh || ms > CONVERGE_STALE_MS) this.counter(metric.convergeStale);
+  }
+
+  /**
+   * A slow consumer: stops reading its socket for `ms` (the TCP connection under socket.io, so
+   * the server's send buffer fills and its backpressure limit decides what is dropped), then
+   * reads again and must notice, by versions and the digest, what it missed.
+   */
+  async stopReading(ms: number): Promise<void> {
+    const engine = this.socket.io.engine as unknown as {
+      transport?: { ws?: { _socket?: { pause(): void; resume(): void } } };
+    };
+    const raw = engine.transport?.ws?._socket;
+    if (!raw) {
+      this.counter('berth.chaos.slow_skipped');
+      return;
+    }
+    this.counter('berth.chaos.slow_consumers');
+    raw.pause();
+    await sleep(ms);
+    raw.resume();
+  }
+
+  /** Drops the connection as a network blip would; socket.io reconnects by itself. */
+  reconnectNow(): void {
+    this.counter('berth.chaos.storm_reconnects');
+    this.socket.io.engine.close();
   }
 
   /** Sends a command and counts what came of it; CONTRACT, INTERNAL and lost acks are problems. */
@@ -151,10 +199,14 @@ export class Vu {
     // Past the end of the load nothing changes any more, so the drained state stays true.
     if (event !== 'run:watch' && !this.journal.loadRunning())
       return { ok: false, code: 'LOAD_OVER', message: 'the load window is over', ms: 0 };
-    const res = await send(this.socket, event, payload, this.plan.ackTimeoutMs);
+    const res = await send(this.socket, event, payload, this.plan.ackTimeoutMs, {
+      retryLostAcks: this.plan.chaos !== null,
+    });
+    if (res.lostAcks) this.counter('berth.chaos.lost_acks_retried', res.lostAcks);
     if (res.ok || res.code !== 'LOST_ACK') this.events.emit('histogram', metric.ack(event), res.ms);
     const code = res.ok ? 'OK' : res.code;
     this.counter(metric.code(event, code));
+    if (!res.ok && code !== 'LOAD_OVER') this.journal.refused(Date.now(), code);
     if (code === 'CONTRACT' || code === 'INTERNAL' || code === 'LOST_ACK')
       this.journal.problem(code, event, res.ok ? '' : res.message);
     return res;
@@ -215,7 +267,7 @@ export class Vu {
       idempotencyKey: this.key('hold'),
     });
     const answeredAt = Date.now();
-    if (res.ok || res.code !== 'LOST_ACK') this.journal.holdAnswered(answeredAt, res.ok);
+    if (res.ok || res.code !== 'LOST_ACK') this.journal.holdAnswered(answeredAt, res.ok, res.ms);
     if (!res.ok) return res.code;
     map.claim(seatIds);
     this.journal.write({

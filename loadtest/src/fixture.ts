@@ -6,6 +6,14 @@ import { hashPassword } from '@berth/server/src/modules/auth/passwords.ts';
 import type { LoadtestOptions, Shape } from './options.ts';
 import type { Plan, Segment, WatchTarget } from './plan.ts';
 
+/**
+ * The chaos run's extra personas, in ms from the rush instant: a slow consumer (every 20th rush
+ * user) that stops reading its socket from 22 s to 30 s, between the Redis restart and the second
+ * node kill; and a reconnect storm, every second user reconnecting at once at 45 s, between the
+ * PostgreSQL restart and the third kill (see chaos.ts for the faults' times).
+ */
+const CHAOS_PERSONAS = { slowEvery: 20, slowAtMs: 22_000, slowForMs: 8_000, stormAtMs: 45_000 };
+
 /** Every load-test user can also sign in by hand with this password (one hash for all). */
 export const LOADTEST_PASSWORD = 'berth-loadtest';
 
@@ -143,6 +151,7 @@ export function buildPlan(args: {
     dir,
     httpTarget: args.httpTarget,
     ackTimeoutMs: o.ackTimeoutMs,
+    chaos: o.chaos ? CHAOS_PERSONAS : null,
     timeline: {
       arriveMs: shape.arriveMs,
       rushAtMs: shape.rushAtMs,

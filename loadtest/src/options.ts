@@ -25,6 +25,8 @@ export interface LoadtestOptions {
   /** The other scenarios: virtual users in all. */
   vus: number;
   ackTimeoutMs: number;
+  /** Kill and restart nodes, Redis and PostgreSQL during the load (see chaos.ts). */
+  chaos: boolean;
   /** Embedded PostgreSQL (unless databaseUrl) and local redis-server (unless redisUrl). */
   pgPort: number;
   redisPort: number;
@@ -62,7 +64,7 @@ export const COMPOSITION: Record<Scenario, Partial<Record<Persona, number>>> = {
 };
 
 export const USAGE = `usage: pnpm loadtest [--scenario ${SCENARIOS.join('|')}] [--nodes N] [--duration S] [--seed N]
-                     [--watchers N] [--peak N] [--vus N] [--ack-timeout MS]
+                     [--watchers N] [--peak N] [--vus N] [--ack-timeout MS] [--chaos]
   --scenario     which load (default rush): ${SCENARIOS.join(', ')}
   --nodes        Berth nodes (default 2)
   --duration     seconds: the rush window (rush, default 30) or the arrival window (others)
@@ -71,6 +73,8 @@ export const USAGE = `usage: pnpm loadtest [--scenario ${SCENARIOS.join('|')}] [
   --peak         rush: hold attempts per second at the peak (default 400; mix 5)
   --vus          other scenarios: virtual users (buyers 150, snipers 120, kiosks 60, watchers 300, mix 40)
   --ack-timeout  ms an ack may take before it counts as lost (default 10000)
+  --chaos        during the load, SIGKILL a random node every 20 s and restart it, restart Redis
+                 once and PostgreSQL once (window at least 60 s); lost acks are retried
 Environment: DATABASE_URL (else embedded PostgreSQL on LOADTEST_PG_PORT, default 54369, data in
 .data/loadtest-<port>), REDIS_URL (else a local redis-server on LOADTEST_REDIS_PORT, default 16379),
 LOADTEST_NICE (default 10).`;
@@ -97,6 +101,7 @@ export function parseOptions(argv: string[], env = process.env): LoadtestOptions
       peak: { type: 'string' },
       vus: { type: 'string' },
       'ack-timeout': { type: 'string' },
+      chaos: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -110,15 +115,21 @@ export function parseOptions(argv: string[], env = process.env): LoadtestOptions
   const pgPort = int('LOADTEST_PG_PORT', env.LOADTEST_PG_PORT, 54369, 1024);
   const nodes = int('nodes', values.nodes, 2);
   if (nodes > 16) throw new UsageError('--nodes must be 16 or fewer');
+  const durationS = int('duration', values.duration, values.chaos ? 60 : d.durationS);
+  if (values.chaos && scenario !== 'rush')
+    throw new UsageError('--chaos runs with the rush scenario (its window is where faults go)');
+  if (values.chaos && durationS < 60)
+    throw new UsageError('--chaos needs --duration 60 or more: three node kills and two restarts');
   return {
     scenario,
     nodes,
-    durationS: int('duration', values.duration, d.durationS),
+    durationS,
     seed: int('seed', values.seed, 1, 0),
     watchers: int('watchers', values.watchers, 1000),
     peak: int('peak', values.peak, scenario === 'mix' ? 5 : 400),
     vus: int('vus', values.vus, d.vus),
     ackTimeoutMs: int('ack-timeout', values['ack-timeout'], 10_000, 100),
+    chaos: values.chaos === true,
     pgPort,
     redisPort: int('LOADTEST_REDIS_PORT', env.LOADTEST_REDIS_PORT, 16379, 1024),
     dataDir: path.join(repoRoot, '.data', `loadtest-${pgPort}`),

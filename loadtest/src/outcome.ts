@@ -172,13 +172,23 @@ export function compareMaps(records: JournalRecord[], truth: Truth): TruthReport
 
 /** Hold attempts per second since t0, summed over the workers. */
 export function sumRates(rates: RateRecord[]): RateRecord {
-  const out: RateRecord = { sent: [], answered: [], ok: [] };
+  const out: RateRecord = { sent: [], answered: [], ok: [], ack: [], fanout: [], errors: {} };
+  const add = (into: number[], from: number[]) =>
+    from.forEach((n, i) => (into[i] = (into[i] ?? 0) + n));
+  const addBuckets = (into: number[][], from: number[][]) =>
+    from.forEach((buckets, i) => add((into[i] ??= []), buckets));
   for (const r of rates) {
-    for (const k of ['sent', 'answered', 'ok'] as const) {
-      r[k].forEach((n, i) => (out[k][i] = (out[k][i] ?? 0) + n));
-    }
+    for (const k of ['sent', 'answered', 'ok'] as const) add(out[k], r[k]);
+    addBuckets(out.ack, r.ack ?? []);
+    addBuckets(out.fanout, r.fanout ?? []);
+    for (const [code, series] of Object.entries(r.errors ?? {}))
+      add((out.errors[code] ??= []), series);
   }
-  for (const k of ['sent', 'answered', 'ok'] as const) out[k] = Array.from(out[k], (n) => n ?? 0);
+  const dense = (series: number[]) => Array.from(series, (n) => n ?? 0);
+  for (const k of ['sent', 'answered', 'ok'] as const) out[k] = dense(out[k]);
+  out.ack = Array.from(out.ack, (b) => dense(b ?? []));
+  out.fanout = Array.from(out.fanout, (b) => dense(b ?? []));
+  for (const code of Object.keys(out.errors)) out.errors[code] = dense(out.errors[code]!);
   return out;
 }
 

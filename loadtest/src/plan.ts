@@ -20,6 +20,22 @@ export const planSchema = z.object({
   /** One node (or the balancer in front of them) for the processors' HTTP calls. */
   httpTarget: z.string(),
   ackTimeoutMs: z.number().int().positive(),
+  /**
+   * Nodes, Redis and PostgreSQL are killed and restarted during the run (`--chaos`): an ack lost
+   * to a killed node or a dropped connection is retried with the same key once reconnected, and
+   * two more personas join the rush (offsets in ms from the rush instant): every `slowEvery`-th
+   * user stops reading its socket for `slowForMs` (a slow consumer, whom the server must drop
+   * messages for), and every second user reconnects at once at `stormAtMs` (a reconnect storm).
+   * Null without chaos.
+   */
+  chaos: z
+    .object({
+      slowEvery: z.number().int().positive(),
+      slowAtMs: z.number(),
+      slowForMs: z.number(),
+      stormAtMs: z.number(),
+    })
+    .nullable(),
   /** Offsets in ms from t0, the instant the first virtual user started. */
   timeline: z.object({
     arriveMs: z.number(),
@@ -99,10 +115,23 @@ export type JournalRecord =
 export type ProblemKind = 'CONTRACT' | 'INTERNAL' | 'LOST_ACK' | 'PROCESSOR';
 
 /** Hold attempts per second since t0, per worker: sent, answered (any code), and held. */
+/**
+ * Upper bounds (ms) of the latency buckets the per-second series count in; a last bucket takes
+ * the rest. Coarse on purpose: a chart's p99 per second needs the bucket, not the sample.
+ */
+export const LATENCY_BUCKETS_MS = [5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000];
+
+/** Per second since t0, summed over the workers: what report.html charts. */
 export interface RateRecord {
   sent: number[];
   answered: number[];
   ok: number[];
+  /** Hold acks per second, counted per latency bucket (LATENCY_BUCKETS_MS, then the rest). */
+  ack: number[][];
+  /** Batch deliveries per second (by arrival), per latency bucket. */
+  fanout: number[][];
+  /** Refusals and failures of every command per second, by code. */
+  errors: Record<string, number[]>;
 }
 
 export const SIGNALS = {
@@ -128,5 +157,9 @@ export const metric = {
   ack: (event: string) => `berth.ack.${event.replace(':', '_')}`,
   code: (event: string, code: string) => `berth.code.${event.replace(':', '_')}.${code}`,
   fanout: 'berth.fanout',
+  /** From a reconnect (or a digest that found a map behind) to fresh snapshots of every map. */
+  converge: 'berth.converge_ms',
+  /** Maps still not fresh 10 s after their reconnect: each fails the run. */
+  convergeStale: 'berth.converge_stale',
   http: (name: string) => `berth.http.${name}`,
 } as const;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { codeTotal, type ArtilleryFigures, type Summary } from './artillery-report.ts';
+import { describeFault, type FaultDone } from './chaos.ts';
 import type { ConfirmationReport, VerifyResult } from './checks.ts';
 import { repoRoot, type LoadtestOptions, type Shape } from './options.ts';
 import { within, type TruthReport, type WinnerReport } from './outcome.ts';
@@ -25,6 +26,8 @@ export interface ReportData {
   problems: string[];
   artilleryExit: number | null;
   seatLabels: Map<number, string>;
+  /** The faults of a `--chaos` run as they happened; none otherwise. */
+  faults: FaultDone[];
 }
 
 const f0 = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
@@ -79,6 +82,7 @@ export function summarize(d: ReportData, failures: string[], reportDir: string) 
   const h = holdFigures(d);
   const hold = d.figures.summaries[metric.ack('hold:create')];
   const fan = d.figures.summaries[metric.fanout];
+  const converge = d.figures.summaries[metric.converge];
   const gen = d.usage.processes.find((p) => p.name === 'load generator');
   const nodes = d.usage.processes.filter((p) => p.name.startsWith('node-'));
   return {
@@ -120,6 +124,12 @@ export function summarize(d: ReportData, failures: string[], reportDir: string) 
       0,
     ),
     machine_cpu_percent: round(d.usage.machinePercent, 0),
+    chaos_faults: d.faults.length,
+    lost_acks_retried: d.figures.counters['berth.chaos.lost_acks_retried'] ?? 0,
+    reconnects: d.figures.counters['berth.reconnects'] ?? 0,
+    converge_p50_ms: round(converge?.p50, 1),
+    converge_p99_ms: round(converge?.p99, 1),
+    converge_stale: d.figures.counters[metric.convergeStale] ?? 0,
     failures: failures.length,
     report: path.relative(repoRoot, reportDir),
   };
@@ -141,6 +151,39 @@ function table(head: string[], rows: string[][]): string {
 
 const pct = (s: Summary | undefined) =>
   s ? [String(s.count), f1(s.p50), f1(s.p95), f1(s.p99), f1(s.max)] : ['0', '', '', '', ''];
+
+/** The chaos run's faults and what the clients did about them (empty when there was no chaos). */
+function chaosSection(d: ReportData): string {
+  if (!d.options.chaos) return '';
+  const rows = d.faults.map((f) => [
+    `t0+${f1(f.startedAtMs / 1000)} s`,
+    describeFault(f),
+    f.error ? `failed: ${f.error}` : `${f1(f.downMs / 1000)} s`,
+  ]);
+  return `## Chaos
+
+Faults injected during the load (\`--chaos\`), each waited for until the component was back:
+
+${table(['when', 'fault', 'back after'], rows)}
+
+Acks lost to a killed node or a dropped connection, and sent again with the same key once
+reconnected: ${d.figures.counters['berth.chaos.lost_acks_retried'] ?? 0}. A lost ack that three
+retries did not recover still fails the run.
+
+The CPU figures below count a killed node only until its kill (its restart is a new process).
+
+Slow consumers (stopped reading for a while): ${d.figures.counters['berth.chaos.slow_consumers'] ?? 0};
+users dropped at once in the reconnect storm: ${d.figures.counters['berth.chaos.storm_reconnects'] ?? 0};
+reconnects in all: ${d.figures.counters['berth.reconnects'] ?? 0}; digests that found a map behind:
+${d.figures.counters['berth.digest_behind'] ?? 0}.
+
+Time to converge (from a reconnect, or from a digest that found a map behind, to fresh snapshots
+of every map; target p99 under 2 s; a map still stale after 10 s fails the run):
+
+${table(['re-snapshots', 'p50', 'p95', 'p99', 'max', 'stale after 10 s'], [[...pct(d.figures.summaries[metric.converge]), String(d.figures.counters[metric.convergeStale] ?? 0)]])}
+
+`;
+}
 
 export function writeReport(dir: string, d: ReportData, failures: string[]): string {
   const h = holdFigures(d);
@@ -186,7 +229,7 @@ Measured over ${h.window}.
 | disconnects (by the server or the network) / reconnects | ${d.figures.counters['berth.disconnects'] ?? 0} / ${d.figures.counters['berth.reconnects'] ?? 0} |
 | drained (every command answered, outbox empty) | ${d.drain.ok ? `${f1(d.drain.ms / 1000)} s after the load ended` : `not within ${f0(d.drain.ms / 1000)} s`} |
 
-## Ack latency per command (ms, emit to ack, as each virtual user saw it)
+${chaosSection(d)}## Ack latency per command (ms, emit to ack, as each virtual user saw it)
 
 ${table(['command', 'count', 'p50', 'p95', 'p99', 'max'], ackRows)}
 

@@ -11,10 +11,13 @@ import { loadConfig } from '@berth/server/src/config/env.ts';
 import { bundleProcessor, runArtillery, writeScript } from './artillery.ts';
 import { codeTotal, readArtilleryReport, type ArtilleryFigures } from './artillery-report.ts';
 import { startBalancer } from './balancer.ts';
+import { chaosSchedule, describeFault, runChaos, type FaultDone } from './chaos.ts';
 import { checkConfirmations, freshSnapshots, runVerify } from './checks.ts';
 import { buildPlan, createUsers, loadRuns, writePayload } from './fixture.ts';
 import { shapeOf, type LoadtestOptions } from './options.ts';
 import { compareMaps, only, readJournals, sumRates, winners } from './outcome.ts';
+import { metric } from './plan.ts';
+import { writeHtmlReport } from './report-html.ts';
 import { writeReport, summarize, type ReportData } from './report.ts';
 import { ResourceSampler, type Watched } from './resources.ts';
 import { supervise } from './supervise.ts';
@@ -107,7 +110,13 @@ export async function runLoadtest(
       log,
     });
     cleanup.add(() => stack.stop());
+    if (o.chaos && (!stack.db.embedded || !stack.localRedis))
+      throw new Error(
+        '--chaos restarts PostgreSQL and Redis: it needs the embedded PostgreSQL and a local redis-server (unset DATABASE_URL and REDIS_URL)',
+      );
     const pool = new pg.Pool({ connectionString: stack.db.url, max: 3 });
+    // Under chaos PostgreSQL restarts: an idle connection's end is no reason to stop the run.
+    pool.on('error', () => undefined);
     cleanup.add(() => pool.end());
 
     const runs = await loadRuns(pool);
@@ -149,7 +158,20 @@ export async function runLoadtest(
     ].filter((w) => w.pid > 0);
     const sampler = new ResourceSampler(watched);
     sampler.start();
+    let chaos: Promise<FaultDone[]> = Promise.resolve([]);
+    const faults = o.chaos
+      ? chaosSchedule(o.scenario === 'rush' ? shape.rushMs : shape.loadEndMs, o.nodes, o.seed)
+      : [];
+    if (o.chaos)
+      print(
+        `[loadtest] chaos: ${faults.map((f) => `+${f.atMs / 1000} s ${describeFault(f)}`).join('; ')}`,
+      );
     const run = await supervise({
+      onStart: (t0) => {
+        if (!o.chaos) return;
+        const windowStart = t0 + (o.scenario === 'rush' ? shape.rushAtMs : 0);
+        chaos = runChaos({ faults, stack, t0, windowStart, print, abort });
+      },
       plan,
       artillery,
       nodeUrls: stack.nodes.map((n) => n.url),
@@ -159,6 +181,7 @@ export async function runLoadtest(
       abort,
     });
     sampler.stop();
+    const faultsDone = await chaos;
     if (abort.aborted) throw new Error('interrupted');
     const artilleryExit = await artillery.exited;
     print(`[loadtest] Artillery exited (${artilleryExit}); checking`);
@@ -209,13 +232,14 @@ export async function runLoadtest(
         .map((p) => `${p.kind} ${p.event}: ${p.detail}`),
       artilleryExit,
       seatLabels,
+      faults: faultsDone,
     };
     const failures = failuresOf(data, run.killed);
-    writeReport(dir, data, failures);
+    writeHtmlReport(dir, data, failures, writeReport(dir, data, failures));
     await cleanup.run();
     const summary = summarize(data, failures, dir);
     print(`[loadtest] ${failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`}`);
-    print(`[loadtest] report: ${path.join(dir, 'report.md')}`);
+    print(`[loadtest] report: ${path.join(dir, 'report.md')} and report.html`);
     print(`LOADTEST ${JSON.stringify(summary)}`);
     return { ok: failures.length === 0, failures, summary, reportDir: dir };
   } finally {
@@ -249,6 +273,10 @@ function failuresOf(d: ReportData, killed: string | undefined): string[] {
     out.push(`${d.truth.staleSeats} stale seats in ${d.truth.staleMaps} maps`);
   if (!d.drain.ok) out.push('commands or the outbox did not drain after the load');
   if (!d.verify.ok) out.push(`the integrity checker found violations (exit ${d.verify.exitCode})`);
+  for (const f of d.faults.filter((x) => x.error))
+    out.push(`the fault "${describeFault(f)}" failed: ${f.error}`);
+  const stale = d.figures.counters[metric.convergeStale] ?? 0;
+  if (stale > 0) out.push(`${stale} watchers were still stale 10 s after reconnecting`);
   if (d.confirmations.lost.length > 0)
     out.push(`${d.confirmations.lost.length} confirmations lost`);
   return out;

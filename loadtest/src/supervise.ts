@@ -34,6 +34,8 @@ export async function supervise(args: {
   sampler: ResourceSampler;
   print: (line: string) => void;
   abort: AbortSignal;
+  /** Called once, when the first virtual user has started (t0 known). */
+  onStart?: (t0: number) => void;
 }): Promise<Supervision> {
   const { plan, artillery, nodeUrls, pool, print } = args;
   const started = Date.now();
@@ -53,7 +55,10 @@ export async function supervise(args: {
       artillery.kill();
       break;
     }
-    out.t0 ??= readT0(plan.dir);
+    if (out.t0 === undefined) {
+      out.t0 = readT0(plan.dir);
+      if (out.t0 !== undefined) args.onStart?.(out.t0);
+    }
     if (out.t0 === undefined) {
       if (now - started > START_TIMEOUT_MS) {
         out.killed = `no virtual user started within ${START_TIMEOUT_MS / 1000} s`;

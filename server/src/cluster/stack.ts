@@ -28,6 +28,10 @@ export interface Stack {
   localRedis: LocalRedis | undefined;
   nodes: NodeProcess[];
   demo: boolean;
+  /** SIGKILLs node `index` (no goodbye, as a crash) and starts it again on its port. */
+  restartNode(index: number): Promise<void>;
+  /** Stops the local redis-server and starts it again on its port (only one started here). */
+  restartRedis(): Promise<void>;
   /** Nodes first, then Redis (if started here), then the database (and the embedded server). */
   stop(): Promise<void>;
 }
@@ -71,23 +75,45 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       BERTH_DEMO: String(demo),
       ...opts.nodeEnv,
     };
-    const started = await Promise.allSettled(
-      ports.map((port, i) => {
-        const name = `node-${i + 1}`;
-        return spawnNode({
-          name,
-          port,
-          env,
-          log: (line) => opts.onNodeLine?.(name, line),
-          readyTimeoutMs: 60_000,
-        });
-      }),
-    );
+    const start = (port: number, i: number) => {
+      const name = `node-${i + 1}`;
+      return spawnNode({
+        name,
+        port,
+        env,
+        log: (line) => opts.onNodeLine?.(name, line),
+        readyTimeoutMs: 60_000,
+      });
+    };
+    const started = await Promise.allSettled(ports.map(start));
     for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     await untilOnRedis(nodes, 15_000);
-    return { db, seeded, redisUrl, localRedis: redis, nodes, demo, stop };
+    const restartNode = async (index: number) => {
+      const node = nodes[index]!;
+      node.child.kill('SIGKILL');
+      await node.exited;
+      nodes[index] = await start(node.port, index);
+    };
+    const restartRedis = async () => {
+      if (!redis) throw new Error('only a redis-server started here can be restarted');
+      await redis.stop();
+      redis = await startLocalRedis(redis.port);
+    };
+    return {
+      db,
+      seeded,
+      redisUrl,
+      get localRedis() {
+        return redis;
+      },
+      nodes,
+      demo,
+      restartNode,
+      restartRedis,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

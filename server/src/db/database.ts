@@ -9,6 +9,11 @@ export interface Database {
   orm: MikroORM;
   url: string;
   embedded: boolean;
+  /**
+   * Stops the embedded PostgreSQL and starts it again on its data and port (a restart, as an
+   * operator or a failover would cause; fault tests use it). Only for the embedded one.
+   */
+  restartEmbedded(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -16,14 +21,19 @@ export interface Database {
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
   let url = config.DATABASE_URL;
   let stopEmbedded = () => Promise.resolve();
+  let startEmbedded: (() => Promise<void>) | undefined;
   if (!url) {
-    const pg = await startEmbeddedPostgres(
-      config.BERTH_DATA_DIR ?? defaultDataDir,
-      config.EMBEDDED_PG_PORT,
-      log,
-    );
-    url = pg.url;
-    stopEmbedded = () => pg.stop();
+    const start = async () => {
+      const pg = await startEmbeddedPostgres(
+        config.BERTH_DATA_DIR ?? defaultDataDir,
+        config.EMBEDDED_PG_PORT,
+        log,
+      );
+      stopEmbedded = () => pg.stop();
+      return pg.url;
+    };
+    url = await start();
+    startEmbedded = async () => void (await start());
   }
   const orm = await createOrm({ url, poolMax: config.DB_POOL_MAX });
   await migrate(orm);
@@ -32,6 +42,11 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     orm,
     url,
     embedded: !config.DATABASE_URL,
+    async restartEmbedded() {
+      if (!startEmbedded) throw new Error('only the embedded PostgreSQL can be restarted here');
+      await stopEmbedded();
+      await startEmbedded();
+    },
     async close() {
       await orm.close(true);
       await stopEmbedded();
