@@ -27,6 +27,11 @@ export interface LoadtestOptions {
   ackTimeoutMs: number;
   /** Kill and restart nodes, Redis and PostgreSQL during the load (see chaos.ts). */
   chaos: boolean;
+  /**
+   * Nodes already up (`--target`): the run starts none, and reaches their database through
+   * DATABASE_URL and signs its users' tokens with their JWT_SECRET.
+   */
+  target?: { urls: string[]; jwtSecret?: string };
   /** Embedded PostgreSQL (unless databaseUrl) and local redis-server (unless redisUrl). */
   pgPort: number;
   redisPort: number;
@@ -65,6 +70,7 @@ export const COMPOSITION: Record<Scenario, Partial<Record<Persona, number>>> = {
 
 export const USAGE = `usage: pnpm loadtest [--scenario ${SCENARIOS.join('|')}] [--nodes N] [--duration S] [--seed N]
                      [--watchers N] [--peak N] [--vus N] [--ack-timeout MS] [--chaos]
+                     [--target http://127.0.0.1:PORT[,...]]
   --scenario     which load (default rush): ${SCENARIOS.join(', ')}
   --nodes        Berth nodes (default 2)
   --duration     seconds: the rush window (rush, default 30) or the arrival window (others)
@@ -73,6 +79,9 @@ export const USAGE = `usage: pnpm loadtest [--scenario ${SCENARIOS.join('|')}] [
   --peak         rush: hold attempts per second at the peak (default 400; mix 5)
   --vus          other scenarios: virtual users (buyers 150, snipers 120, kiosks 60, watchers 300, mix 40)
   --ack-timeout  ms an ack may take before it counts as lost (default 10000)
+  --target       http://127.0.0.1:PORT[,...]: nodes already up (say \`pnpm cluster\`); needs their
+                 DATABASE_URL (and their JWT_SECRET, if they were given one); loopback only
+                 unless BERTH_LOADTEST_ALLOW_REMOTE=1
   --chaos        during the load, SIGKILL a random node every 20 s and restart it, restart Redis
                  once and PostgreSQL once (window at least 60 s); lost acks are retried
 Environment: DATABASE_URL (else embedded PostgreSQL on LOADTEST_PG_PORT, default 54369, data in
@@ -89,6 +98,36 @@ const int = (name: string, raw: string | undefined, fallback: number, min = 1) =
   return n;
 };
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * `--target`'s node URLs, refused outside loopback unless BERTH_LOADTEST_ALLOW_REMOTE=1 (a load
+ * test is traffic an operator must mean to send), with the secrets the run needs of them.
+ */
+function parseTarget(raw: string, env: NodeJS.ProcessEnv): { urls: string[]; jwtSecret?: string } {
+  const urls = raw.split(',').map((s) => s.trim().replace(/\/$/, ''));
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`--target: ${url} is not a URL`);
+    }
+    if (parsed.protocol !== 'http:' || !parsed.port)
+      throw new UsageError(`--target: give each node as http://host:port, not ${url}`);
+    if (!LOOPBACK.has(parsed.hostname) && env.BERTH_LOADTEST_ALLOW_REMOTE !== '1')
+      throw new UsageError(
+        `--target: ${parsed.hostname} is not loopback; set BERTH_LOADTEST_ALLOW_REMOTE=1 to load it anyway`,
+      );
+  }
+  if (!env.DATABASE_URL)
+    throw new UsageError(
+      "--target needs DATABASE_URL, the nodes' database: the run adds its users there and the verifier reads it",
+    );
+  // Unset: the nodes sign with the secret they share in their database (read there).
+  return { urls, ...(env.JWT_SECRET ? { jwtSecret: env.JWT_SECRET } : {}) };
+}
+
 export function parseOptions(argv: string[], env = process.env): LoadtestOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
@@ -102,6 +141,7 @@ export function parseOptions(argv: string[], env = process.env): LoadtestOptions
       vus: { type: 'string' },
       'ack-timeout': { type: 'string' },
       chaos: { type: 'boolean', default: false },
+      target: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -120,9 +160,13 @@ export function parseOptions(argv: string[], env = process.env): LoadtestOptions
     throw new UsageError('--chaos runs with the rush scenario (its window is where faults go)');
   if (values.chaos && durationS < 60)
     throw new UsageError('--chaos needs --duration 60 or more: three node kills and two restarts');
+  const target = values.target === undefined ? undefined : parseTarget(values.target, env);
+  if (target && values.chaos)
+    throw new UsageError('--chaos starts, kills and restarts its own stack: not with --target');
   return {
     scenario,
-    nodes,
+    nodes: target ? target.urls.length : nodes,
+    ...(target ? { target } : {}),
     durationS,
     seed: int('seed', values.seed, 1, 0),
     watchers: int('watchers', values.watchers, 1000),

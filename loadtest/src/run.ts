@@ -4,10 +4,10 @@ import path from 'node:path';
 import { ackSchema, seatMapSchema } from '@berth/shared';
 import pg from 'pg';
 import pino from 'pino';
-import { freePort } from '@berth/server/src/cluster/local-redis.ts';
 import { parentOf } from '@berth/server/src/cluster/proc.ts';
-import { startStack } from '@berth/server/src/cluster/stack.ts';
-import { loadConfig } from '@berth/server/src/config/env.ts';
+import { SqlTx } from '@berth/server/src/common/sql.ts';
+import { JWT_SECRET_NAME } from '@berth/server/src/modules/auth/auth.service.ts';
+import { sharedSecret } from '@berth/server/src/modules/auth/server-secrets.ts';
 import { bundleProcessor, runArtillery, writeScript } from './artillery.ts';
 import { codeTotal, readArtilleryReport, type ArtilleryFigures } from './artillery-report.ts';
 import { startBalancer } from './balancer.ts';
@@ -21,6 +21,7 @@ import { writeHtmlReport } from './report-html.ts';
 import { writeReport, summarize, type ReportData } from './report.ts';
 import { ResourceSampler, type Watched } from './resources.ts';
 import { supervise } from './supervise.ts';
+import { nodesLogOf, startSystem } from './system.ts';
 
 export interface LoadtestResult {
   ok: boolean;
@@ -43,7 +44,7 @@ class Cleanup {
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 /**
- * One load test: the stack (PostgreSQL, Redis, N nodes), users and tokens, the balancer, one
+ * One load test: the system (a stack of PostgreSQL, Redis and N nodes, or --target's nodes), users and tokens, the balancer, one
  * Artillery run of the scenario's personas, then the verdicts: contract and errors from
  * Artillery's counters, winners and live truth from the users' journals, confirmations against
  * the database, and the integrity checker. Writes the report folder; never throws for a
@@ -64,9 +65,8 @@ export async function runLoadtest(
   );
   const cleanup = new Cleanup();
   try {
-    // A fresh embedded database per run: every figure is of this run alone.
-    if (!o.databaseUrl) fs.rmSync(o.dataDir, { recursive: true, force: true });
-    const jwtSecret = randomBytes(32).toString('base64url');
+    // A stack started here signs with a fresh secret; a target's nodes with their own.
+    const freshSecret = randomBytes(32).toString('base64url');
     const settings: Record<string, string> = {
       // No hold lapses during a run: an expiry would change seats no user asked to change.
       HOLD_SECONDS: '1800',
@@ -78,46 +78,26 @@ export async function runLoadtest(
       // address: without this, all of them would share one passenger's allowance.
       RATE_LIMITS: 'http:read=1000000,http:write=1000000',
     };
-    const config = loadConfig({
-      ...process.env,
-      DATABASE_URL: o.databaseUrl ?? '',
-      REDIS_URL: o.redisUrl ?? '',
-      BERTH_DATA_DIR: o.dataDir,
-      EMBEDDED_PG_PORT: String(o.pgPort),
-      BERTH_DEMO: 'false',
-      LOG_LEVEL: 'warn',
-    });
     print(
-      `[loadtest] ${o.scenario}: starting PostgreSQL, Redis and ${o.nodes} node(s); report in ${dir}`,
+      o.target
+        ? `[loadtest] ${o.scenario}: against ${o.target.urls.join(', ')}; report in ${dir}`
+        : `[loadtest] ${o.scenario}: starting PostgreSQL, Redis and ${o.nodes} node(s); report in ${dir}`,
     );
-    const nodesLog = fs.openSync(path.join(dir, 'nodes.log'), 'a');
-    cleanup.add(() => Promise.resolve(fs.closeSync(nodesLog)));
-    const ports = new Set<number>();
-    while (ports.size < o.nodes) ports.add(await freePort());
-    const stack = await startStack({
-      config,
-      nodes: o.nodes,
-      ports: [...ports],
-      redisPort: o.redisPort,
-      nodeEnv: { ...settings, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn' },
-      onNodeLine: (name, line) => {
-        try {
-          fs.writeSync(nodesLog, `[${name}] ${line}\n`);
-        } catch {
-          // the log is closed: the run is over
-        }
-      },
+    const system = await startSystem({
+      o,
+      settings,
+      jwtSecret: freshSecret,
+      nodesLog: nodesLogOf(dir),
       log,
     });
-    cleanup.add(() => stack.stop());
-    if (o.chaos && (!stack.db.embedded || !stack.localRedis))
-      throw new Error(
-        '--chaos restarts PostgreSQL and Redis: it needs the embedded PostgreSQL and a local redis-server (unset DATABASE_URL and REDIS_URL)',
-      );
-    const pool = new pg.Pool({ connectionString: stack.db.url, max: 3 });
+    cleanup.add(() => system.stop());
+    const pool = new pg.Pool({ connectionString: system.dbUrl, max: 3 });
     // Under chaos PostgreSQL restarts: an idle connection's end is no reason to stop the run.
     pool.on('error', () => undefined);
     cleanup.add(() => pool.end());
+    const jwtSecret = o.target
+      ? (o.target.jwtSecret ?? (await storedJwtSecret(pool)))
+      : freshSecret;
 
     const runs = await loadRuns(pool);
     const users = await createUsers(pool, {
@@ -127,7 +107,7 @@ export async function runLoadtest(
       ttlSeconds: 2 * 3600,
     });
     writePayload(path.join(dir, 'users.csv'), users);
-    const balancer = await startBalancer(stack.nodes.map((n) => n.port));
+    const balancer = await startBalancer(system.nodes.map((n) => n.port));
     cleanup.add(() => balancer.stop());
     const plan = buildPlan({ options: o, shape, runs, dir, httpTarget: balancer.url });
     fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
@@ -150,9 +130,9 @@ export async function runLoadtest(
     });
     cleanup.add(() => Promise.resolve(artillery.kill()));
     const watched: Watched[] = [
-      ...stack.nodes.map((n) => ({ name: n.name, pid: n.child.pid ?? 0 })),
+      ...system.nodes.map((n) => ({ name: n.name, pid: n.pid })),
       { name: 'postgres', pid: await postmasterPid(pool), tree: true },
-      { name: 'redis', pid: stack.localRedis?.pid ?? 0 },
+      { name: 'redis', pid: system.redisPid },
       { name: 'balancer', pid: balancer.pid },
       { name: 'load generator', pid: artillery.pid },
     ].filter((w) => w.pid > 0);
@@ -170,11 +150,11 @@ export async function runLoadtest(
       onStart: (t0) => {
         if (!o.chaos) return;
         const windowStart = t0 + (o.scenario === 'rush' ? shape.rushAtMs : 0);
-        chaos = runChaos({ faults, stack, t0, windowStart, print, abort });
+        chaos = runChaos({ faults, stack: system.stack!, t0, windowStart, print, abort });
       },
       plan,
       artillery,
-      nodeUrls: stack.nodes.map((n) => n.url),
+      nodeUrls: system.nodes.map((n) => n.url),
       pool,
       sampler,
       print,
@@ -190,12 +170,12 @@ export async function runLoadtest(
     const journals = readJournals(dir);
     const truth = compareMaps(
       journals.records,
-      await freshSnapshots(stack.nodes[0]!.url, journals.records),
+      await freshSnapshots(system.nodes[0]!.url, journals.records),
     );
     const win = winners(journals.records);
     const confirmations = await checkConfirmations(pool, journals.records);
     const connectionsPerNode = await balancer.perNode();
-    const seatLabels = await labelsOf(stack.nodes[0]!.url, plan.snipers.runId);
+    const seatLabels = await labelsOf(system.nodes[0]!.url, plan.snipers.runId);
     const t0 = run.t0 ?? startedAt.getTime();
     const window =
       o.scenario === 'rush'
@@ -206,18 +186,20 @@ export async function runLoadtest(
           }
         : { from: t0, to: t0 + shape.loadEndMs, what: 'the load window' };
     const usage = { ...sampler.usage(window.from, window.to), window: window.what };
-    // The checker reads a database nobody writes to any more.
-    await Promise.all(stack.nodes.map((n) => n.stop()));
-    const verify = await runVerify(stack.db.url);
+    // The checker reads a database nobody writes to any more (a target's nodes are idle now).
+    await system.quiesce();
+    const verify = await runVerify(system.dbUrl);
 
     const data: ReportData = {
       options: o,
       shape,
       startedAt,
-      settings: {
-        ...settings,
-        RATE_LIMITS: `${settings.RATE_LIMITS} (commands at their defaults: hold:create 120, booking:pay 60, run:watch 600 per user and minute)`,
-      },
+      settings: o.target
+        ? { '(none)': "the target nodes' own settings: this run gave them none" }
+        : {
+            ...settings,
+            RATE_LIMITS: `${settings.RATE_LIMITS} (commands at their defaults: hold:create 120, booking:pay 60, run:watch 600 per user and minute)`,
+          },
       rates: sumRates(journals.rates),
       figures,
       truth,
@@ -280,6 +262,19 @@ function failuresOf(d: ReportData, killed: string | undefined): string[] {
   if (d.confirmations.lost.length > 0)
     out.push(`${d.confirmations.lost.length} confirmations lost`);
   return out;
+}
+
+/**
+ * The secret nodes without JWT_SECRET share in their database, made there if no node has yet
+ * (as the first node to sign a token would: auth/server-secrets.ts).
+ */
+async function storedJwtSecret(pool: pg.Pool): Promise<string> {
+  const client = await pool.connect();
+  try {
+    return await sharedSecret(new SqlTx(client), JWT_SECRET_NAME);
+  } finally {
+    client.release();
+  }
 }
 
 /** PostgreSQL's postmaster (parent of our backend), when it runs on this machine. */

@@ -58,7 +58,8 @@ export interface AuthServiceDeps {
   wakeRelay?: () => void;
 }
 
-const JWT_SECRET_NAME = 'jwt';
+/** The `server_secrets` row the nodes sign access tokens with when JWT_SECRET is unset. */
+export const JWT_SECRET_NAME = 'jwt';
 const familyIdSchema = z.uuid();
 
 /** A user as a row (id as text, from a raw insert) or as the entity (id as a number). */
