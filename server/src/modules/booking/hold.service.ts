@@ -97,11 +97,11 @@ export async function holdSeats(
           const result = stepwise
             ? await holdTx(ctx, em, actor, prepared, extraSeats, probe)
             : await holdInOneTrip(ctx, em, actor, prepared, probe);
-          if (probe?.lockedAt) probe.unlockedAt = await databaseClock(em);
+          if (probe?.lockedAt && !probe.unlockedAt) probe.unlockedAt = await databaseClock(em);
           return result;
         } catch (err) {
-          // A refusal lets the locks go as it rolls back, unless the hold function gave them
-          // back already (and said when): that is when it stopped holding them.
+          // A refusal that still holds the seat locks lets them go as it rolls back: that is
+          // when it stopped holding them.
           if (err instanceof SeatsRefused && probe?.lockedAt && !probe.unlockedAt)
             probe.unlockedAt = await databaseClock(em);
           throw err;
@@ -175,6 +175,17 @@ async function holdInOneTrip(
         if (r.unlockedAt) probe.unlockedAt = r.unlockedAt;
       }
       await ctx.hooks.onSeatsTaken?.(r.seatIds.map(Number));
+      // The function gave the seat locks back already (its subtransaction): the refusal is
+      // stored under the key right here, in this transaction, which holds nothing anyone else
+      // waits for. Without `unlockedAt` (the exclusion constraint turned the seats away) the
+      // locks are still held: roll back first, then store it (below, in holdSeats).
+      if (r.unlockedAt)
+        return settle(
+          em,
+          actor.userId,
+          req.idempotencyKey,
+          failure(seatTaken(r.seatIds.map(Number))),
+        );
       throw new SeatsRefused(r.seatIds.map(Number));
     case 'held': {
       if (probe) {
