@@ -57,7 +57,9 @@ function connected(socket: BerthSocket, timeoutMs: number): Promise<void> {
  * did not run is sent again with the same payload and key, as the web client does: OVERLOADED
  * once, after its `retryAfterMs`; UNAVAILABLE with a `retryAfterMs` (its database away) for up to
  * 15 s. With `retryLostAcks` (chaos), a lost ack is sent again once the socket is back, up to
- * three times: the key makes the retry safe, and the answer is the first attempt's if it ran.
+ * three times. Every command the load test sends is safe to send twice: `run:watch` reads, the
+ * others carry an idempotency key (the answer is the first attempt's if it ran), and
+ * `hold:release` of a released hold is a no-op.
  * `ms` counts from the first send.
  */
 export async function send<E extends Command>(

@@ -46,7 +46,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  */
 export const RETRY_WITH_SAME_KEY: readonly ErrorCode[] = ['INTERNAL', 'UNAVAILABLE', 'OVERLOADED'];
 
-/** The details of OVERLOADED (and of RATE_LIMITED): when to try again. */
+/** The details of OVERLOADED, of RATE_LIMITED and of the server's UNAVAILABLE: when to try again. */
 export const retryAfterSchema = z.object({ retryAfterMs: z.number().int().positive() });
 
 export const ackErrorSchema = z.object({
