@@ -1,4 +1,4 @@
-import { holdRequestSchema, seatLabel, type BookingView } from '@berth/shared';
+import { holdRequestSchema, type BookingView } from '@berth/shared';
 import {
   DomainError,
   EXCLUSION_VIOLATION,
@@ -26,6 +26,7 @@ import { newPnr } from './pnr.ts';
 import { announceBumped, bumpSeats } from './seat-changes.ts';
 import { holdInOneStatement } from './hold-function.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
+import { heldView } from './held-view.ts';
 import { isPnrCollision, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
 
 /**
@@ -331,55 +332,6 @@ async function insertHold(
     throw new SeatsRefused(req.seatIds.filter((id) => !got.has(id)));
   }
   return heldView(p, bookingId, pnr, new Date(booking!.expires_at), new Date(booking!.created_at));
-}
-
-/** The booking a hold made, as its holder sees it. */
-function heldView(
-  p: PreparedHold,
-  bookingId: number,
-  pnr: string,
-  expiresAt: Date,
-  createdAt: Date,
-): BookingView {
-  const { req, segment } = p;
-  return {
-    id: bookingId,
-    pnr,
-    runId: req.runId,
-    trainNumber: p.route.trainNumber,
-    trainName: p.route.trainName,
-    serviceDate: p.route.serviceDate,
-    from: {
-      seq: segment.from.seq,
-      code: segment.from.code,
-      name: segment.from.name,
-      departsAt: p.journey[0].toISOString(),
-    },
-    to: {
-      seq: segment.to.seq,
-      code: segment.to.code,
-      name: segment.to.name,
-      arrivesAt: p.journey[1].toISOString(),
-    },
-    classCode: p.classCode,
-    status: 'held',
-    expiresAt: expiresAt.toISOString(),
-    serverNow: new Date().toISOString(),
-    farePaise: p.farePaise,
-    seats: p.seats.map((s, i) => ({
-      seatId: s.seatId,
-      coach: s.coach,
-      number: s.number,
-      berth: s.berth,
-      label: seatLabel(s.coach, s.number, s.berth),
-      passengerName: req.passengers[i]!.name,
-      passengerAge: req.passengers[i]!.age,
-      berthPreference: req.passengers[i]!.berthPreference ?? null,
-    })),
-    refund: null,
-    payment: null,
-    createdAt: createdAt.toISOString(),
-  };
 }
 
 async function settle<T>(em: Em, userId: number, key: string, outcome: Outcome<T>) {
