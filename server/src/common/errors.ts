@@ -22,6 +22,12 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A wait to ask a turned-away client for: `ms`, spread by up to half again at random, so the
+ * turned-away do not all come back at the same instant.
+ */
+export const spreadRetryMs = (ms: number) => Math.round(ms * (1 + Math.random() / 2));
+
 export const notFound = (what = 'That booking') =>
   new DomainError('NOT_FOUND', `${what} was not found.`);
 

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { DomainError } from './errors.ts';
+import { DomainError, spreadRetryMs } from './errors.ts';
 
 /** The part of knex's connection pool (tarn) under MikroORM that says who is waiting. */
 interface PoolGauge {
@@ -28,7 +28,7 @@ export function admitCommand(
   const waiting = poolWaiters(orm);
   if (waiting <= limits.depth) return;
   const base = Math.min(RETRY_MAX_MS, limits.retryMs * Math.ceil(waiting / limits.poolMax));
-  const retryAfterMs = Math.min(RETRY_MAX_MS, Math.round(base * (1 + Math.random() / 2)));
+  const retryAfterMs = Math.min(RETRY_MAX_MS, spreadRetryMs(base));
   throw new DomainError('OVERLOADED', 'Berth is very busy right now. Retrying in a moment.', {
     retryAfterMs,
   });

@@ -1,5 +1,5 @@
 import type { Logger } from './logger.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, spreadRetryMs } from './errors.ts';
 
 /**
  * SQLSTATEs of a database that went away or is not taking sessions: class 08 (connection
@@ -35,8 +35,8 @@ export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
 
 /**
  * How long an UNAVAILABLE answer asks a client to wait: PostgreSQL restarts or fails over in
- * seconds, and an attempt that comes too soon is answered at once again, so a second is right.
- * Spread by up to half again at random, so the turned-away do not all come back together.
+ * seconds, and an attempt that comes too soon is answered at once again, so a second is right
+ * (spread: spreadRetryMs).
  */
 const RETRY_AFTER_MS = 1000;
 
@@ -44,7 +44,7 @@ export function databaseUnavailable(): DomainError {
   return new DomainError(
     'UNAVAILABLE',
     'Berth cannot reach its database right now. Nothing was done; please try again in a moment.',
-    { retryAfterMs: Math.round(RETRY_AFTER_MS * (1 + Math.random() / 2)) },
+    { retryAfterMs: spreadRetryMs(RETRY_AFTER_MS) },
   );
 }
 
