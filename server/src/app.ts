@@ -7,7 +7,7 @@ import { createEngine } from './engine.ts';
 import type { TestHooks } from './engine-context.ts';
 import { createHttpRouter } from './http/create-router.ts';
 import { DEFAULT_WEB_DIR, StaticSite } from './http/static-site.ts';
-import { demoRoutes } from './http/routes/demo-routes.ts';
+import { createApiReference } from './http/reference/api-reference.ts';
 import { startIntervalJob, type IntervalJob } from './jobs/interval-job.ts';
 import { pruneOutbox } from './jobs/outbox-pruner.ts';
 import { warnExpiringHolds } from './jobs/expiry-warnings.ts';
@@ -20,12 +20,12 @@ import { poolWaiters } from './common/overload.ts';
 import { createSocketServer } from './realtime/socket-server.ts';
 import { sessionRevocationHandler } from './realtime/session-revocations.ts';
 import type { NodeEvent } from './modules/audit/outbox-push.ts';
-import type { SessionRevoked } from '@berth/shared';
+import type { HealthReport, SessionRevoked } from '@berth/shared';
 import { listenOn, type Listening } from './realtime/listen.ts';
 import { chooseTransport } from './realtime/uws-loader.ts';
 import { connectRedis } from './realtime/redis.ts';
 import { createRaceDemo, type RaceDemo } from './realtime/race.ts';
-import { RateLimits, parseRateLimits } from './realtime/rate-limits.ts';
+import { RateLimits, parseRateLimits } from './common/rate-limits.ts';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -124,11 +124,14 @@ export function createApp(deps: AppDeps) {
   });
   const site = new StaticSite(config.BERTH_WEB_DIR ?? DEFAULT_WEB_DIR);
 
-  const health = async () => {
+  const health = async (): Promise<HealthReport> => {
     const started = performance.now();
     const database = await query(orm.em.fork(), 'select 1')
-      .then(() => ({ state: 'up', latencyMs: Math.round(performance.now() - started) }))
-      .catch((err: unknown) => ({ state: 'down', error: (err as Error).message.split('\n')[0] }));
+      .then(() => ({ state: 'up' as const, latencyMs: Math.round(performance.now() - started) }))
+      .catch((err: unknown) => ({
+        state: 'down' as const,
+        error: (err as Error).message.split('\n')[0],
+      }));
     return {
       ok: database.state === 'up',
       nodeId,
@@ -151,16 +154,17 @@ export function createApp(deps: AppDeps) {
     };
   };
 
-  const router = createHttpRouter({
-    engine,
-    auth,
-    log,
-    health: { health, metricsText: () => metrics.registry.metrics() },
-    nodes,
-    limits,
-    trustProxy: config.TRUST_PROXY,
-  });
-  if (race) router.add(...demoRoutes({ race, auth }));
+  const router = createHttpRouter(
+    {
+      engine,
+      auth,
+      health: { health, metricsText: () => metrics.registry.metrics() },
+      nodes,
+      reference: createApiReference(),
+      demo: race,
+    },
+    { log, limits, trustProxy: config.TRUST_PROXY },
+  );
 
   let jobs: { stop(): Promise<void> }[] = [];
   let listening: Listening | undefined;

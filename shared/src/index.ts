@@ -13,3 +13,4 @@ export * from './schemas/race.ts';
 export * from './schemas/views.ts';
 export * from './wire-schemas.ts';
 export * from './schemas/admin.ts';
+export * from './http-routes.ts';

@@ -1,6 +1,6 @@
 import { TIMETABLE_TIME_ZONE } from '@berth/shared';
 import { z } from 'zod';
-import { parseRateLimits } from '../realtime/rate-limits.ts';
+import { parseRateLimits } from '../common/rate-limits.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -63,7 +63,7 @@ const envSchema = z.object({
   MAX_SOCKETS_PER_USER: int(1, 1000).default(20),
   /**
    * Limits per minute over the defaults, e.g. `hold:create=30,http:auth=10`: socket commands per
-   * user, HTTP route classes per user or address (see realtime/rate-limits.ts).
+   * user, HTTP route classes per user or address (see common/rate-limits.ts).
    */
   RATE_LIMITS: z
     .string()

@@ -1,14 +1,18 @@
-import type { z } from 'zod';
+import type { HttpRouteSpec, RouteAnswer, RouteName } from '@berth/shared';
 import type { Actor } from '../modules/audit/transition-writer.ts';
 
 /** A request as both transports (uWS and Node's http) hand it to the router. */
 export interface HttpRequest {
   method: string;
   path: string;
-  query: URLSearchParams;
+  /**
+   * The query string as an object; a value the route's schema expects as a number is converted
+   * when it looks like one. Still unchecked: the service parses it with that schema.
+   */
+  query: Record<string, unknown>;
+  /** Path parameters of the matched route (`:pnr`), converted like the query. */
+  params: Record<string, unknown>;
   headers: Record<string, string>;
-  /** Path parameters of the matched route (`:pnr`). */
-  params: Record<string, string>;
   /** The parsed JSON body ({} when empty); too large or malformed bodies never reach a route. */
   body: unknown;
   /** Set by the router from the bearer token, when there is one. */
@@ -17,48 +21,55 @@ export interface HttpRequest {
 
 export interface HttpResult {
   status: number;
+  /** JSON, or the raw text or bytes of a `text`, `html` or `file` answer. */
   body?: unknown;
-  /** Raw text instead of JSON (metrics). */
-  text?: string;
   headers?: Record<string, string>;
 }
 
-/** What a route returns when plain `{ ok: true, data }` with 200 is not the answer. */
-export class Reply implements HttpResult {
+/**
+ * What a transport writes: the payload and every header. JSON unless the router set a content
+ * type (text, a page, a file); nothing an API answers is cached or sniffed.
+ */
+export function wireForm(result: HttpResult): {
+  payload: string | Uint8Array;
+  headers: Record<string, string>;
+} {
+  const raw = result.headers?.['content-type'] !== undefined;
+  const payload =
+    raw && (typeof result.body === 'string' || result.body instanceof Uint8Array)
+      ? result.body
+      : JSON.stringify(result.body ?? null);
+  return {
+    payload,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...result.headers,
+    },
+  };
+}
+
+/** A route's answer with a status (or headers) other than its route's. */
+export class Reply<T> {
   constructor(
     readonly status: number,
-    readonly body?: unknown,
-    readonly text?: string,
+    readonly answer: T,
     readonly headers?: Record<string, string>,
   ) {}
 }
 
-/** Returns the route's data (sent as `{ ok: true, data }`), or a Reply. */
-export type RouteHandler = (req: HttpRequest) => Promise<unknown>;
+/** What a route's handler answers: `data` of its ack, or its whole body (see `AnswerFormat`). */
+export type HandlerAnswer<N extends RouteName> = RouteAnswer<N> | Reply<RouteAnswer<N>>;
 
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** `/api/bookings/:pnr` style; params are single path segments. */
-  path: string;
-  /** 'user' requires a signed-in user, 'admin' an admin; default anyone. */
-  auth?: 'user' | 'admin';
-  /**
-   * The schemas from `shared/` its handler parses what it reads with (query values arrive as
-   * strings; numeric ones are converted first): what a client may send, and what the fuzz suite
-   * builds its requests from.
-   */
-  input?: RouteInput;
-  /**
-   * Which rate limit it counts against: `auth` (sign-in and the like: per address and per
-   * account), `read` and `write` (per user, or per address when anonymous), `none`. Default:
-   * `read` for GET, else `write`.
-   */
-  limit?: 'auth' | 'read' | 'write' | 'none';
-  handler: RouteHandler;
-}
+export type RouteHandler<N extends RouteName> = (req: HttpRequest) => Promise<HandlerAnswer<N>>;
 
-export interface RouteInput {
-  params?: Record<string, z.ZodType>;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+/** One handler for every route of the table in `shared/`: a route without one does not compile. */
+export type RouteHandlers = { [N in RouteName]: RouteHandler<N> };
+
+/** A route of the table with its handler, as the router holds it. */
+export interface BoundRoute {
+  name: RouteName;
+  spec: HttpRouteSpec;
+  handler: (req: HttpRequest) => Promise<unknown>;
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { MAX_BODY_BYTES, type Router } from './router.ts';
-import type { HttpResult } from './http-types.ts';
+import { wireForm, type HttpResult } from './http-types.ts';
 
 export type Fallback = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -39,15 +39,7 @@ export function flatHeaders(headers: http.IncomingHttpHeaders): Record<string, s
 }
 
 function writeNode(res: http.ServerResponse, result: HttpResult) {
-  const isText = result.text !== undefined;
-  const payload = isText ? result.text! : JSON.stringify(result.body ?? null);
-  res.writeHead(result.status, {
-    'content-type': isText
-      ? 'text/plain; version=0.0.4; charset=utf-8'
-      : 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...result.headers,
-  });
+  const { payload, headers } = wireForm(result);
+  res.writeHead(result.status, headers);
   res.end(payload);
 }

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { Ack } from '@berth/shared';
+import FindMyWay, { type HTTPVersion, type Instance } from 'find-my-way';
+import { httpRoutes, type Ack, type HttpRouteSpec, type RouteName } from '@berth/shared';
+import type { z } from 'zod';
 import type { Logger } from '../common/logger.ts';
-import type { RateLimits } from '../realtime/rate-limits.ts';
+import type { RateLimits } from '../common/rate-limits.ts';
 import { DomainError } from '../common/errors.ts';
 import { toDomainError } from '../common/unavailable.ts';
 import { STATUS_OF } from './error-status.ts';
-import { Reply, type HttpRequest, type HttpResult, type Route } from './http-types.ts';
+import {
+  Reply,
+  type BoundRoute,
+  type HttpRequest,
+  type HttpResult,
+  type RouteHandlers,
+} from './http-types.ts';
 
 /** The largest JSON body a route accepts. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -28,44 +36,49 @@ export interface RouterOptions {
 
 export type Authenticate = (token: string) => Promise<HttpRequest['actor']>;
 
-interface CompiledRoute extends Route {
-  pattern: RegExp;
-  names: string[];
-}
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+/** What find-my-way answers a path it cannot decode with (see `onBadUrl`). */
+const BAD_URL = Symbol('bad url');
 
 /**
- * Matches a request to a route, parses its JSON body and bearer token, runs it, and turns the
- * outcome into `{ ok: true, data }` or `{ ok: false, error: { code, message } }` with a fitting
- * status. An unreachable database is answered UNAVAILABLE (503); unknown errors are logged and
- * answered as INTERNAL, with nothing internal in the body.
+ * Every route of the table in `shared/` with its handler, matched by find-my-way. Parses a
+ * request's JSON body and bearer token, runs its handler, and turns the outcome into the route's
+ * answer format: for `ack`, `{ ok: true, data }` or `{ ok: false, error: { code, message } }` with
+ * a fitting status. An unreachable database is answered UNAVAILABLE (503); unknown errors are
+ * logged and answered as INTERNAL, with nothing internal in the body.
  */
 export class Router {
-  private readonly routes: CompiledRoute[] = [];
+  private readonly routes: BoundRoute[];
+  private readonly tree: Instance<HTTPVersion.V1>;
 
   constructor(
+    handlers: RouteHandlers,
     private readonly authenticate: Authenticate,
     private readonly log: Logger,
     private readonly options: RouterOptions = {},
-  ) {}
-
-  add(...routes: Route[]): this {
-    for (const route of routes) {
-      const names: string[] = [];
-      const source = route.path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      });
-      this.routes.push({ ...route, pattern: new RegExp(`^${source}/?$`), names });
+  ) {
+    this.tree = FindMyWay({
+      ignoreTrailingSlash: true,
+      // Long enough for any parameter a schema accepts, so a long one is refused by its schema.
+      maxParamLength: 500,
+      onBadUrl: () => BAD_URL,
+    });
+    this.routes = (Object.keys(httpRoutes) as RouteName[]).map((name) => ({
+      name,
+      spec: httpRoutes[name],
+      handler: handlers[name],
+    }));
+    for (const route of this.routes) {
+      this.tree.on(route.spec.method, route.spec.path, () => route);
     }
-    return this;
   }
 
-  /** Every route, in the order they are matched. */
-  list(): readonly Route[] {
+  /** Every route, as registered. */
+  list(): readonly BoundRoute[] {
     return this.routes;
   }
 
-  /** True if some route serves this path (any method): the transports send the rest elsewhere. */
+  /** True if the API serves this path (any method): the transports send the rest elsewhere. */
   serves(path: string): boolean {
     return path === '/metrics' || path.startsWith('/api/') || path === '/api';
   }
@@ -80,53 +93,60 @@ export class Router {
 
   private async dispatch(raw: RawRequest): Promise<HttpResult> {
     const url = parseUrl(raw.url);
-    const path = decodePath(url.pathname);
-    let pathMatched = false;
-    for (const route of this.routes) {
-      const match = route.pattern.exec(path);
-      if (!match) continue;
-      pathMatched = true;
-      if (route.method !== raw.method.toUpperCase()) continue;
-      const params = Object.fromEntries(route.names.map((n, i) => [n, match[i + 1]!]));
-      const address = clientAddress(raw, this.options.trustProxy ?? false);
-      const limit = route.limit ?? (route.method === 'GET' ? 'read' : 'write');
-      let body: unknown;
-      let actor: HttpRequest['actor'];
-      try {
-        body = parseBody(raw.body);
-        actor = await this.actorOf(raw.headers);
-      } catch (err) {
-        // A refused token or body still counts, against the address: guessing costs the same.
-        await this.count(limit, null, address, undefined);
-        throw err;
-      }
-      await this.count(limit, actor, address, body);
-      const req: HttpRequest = {
-        method: route.method,
-        path,
-        query: url.searchParams,
-        headers: raw.headers,
-        params,
-        body,
-        actor,
-      };
-      if (route.auth && !req.actor)
-        throw new DomainError('UNAUTHENTICATED', 'Please sign in first.');
-      if (route.auth === 'admin' && req.actor?.role !== 'admin') {
-        throw new DomainError('FORBIDDEN', 'Only an administrator can do this.');
-      }
-      const result = await route.handler(req);
-      if (result instanceof Reply) return result;
-      return { status: 200, body: { ok: true, data: result ?? null } satisfies Ack<unknown> };
+    const method = raw.method.toUpperCase();
+    const found = this.find(method, url.pathname);
+    if (!found) {
+      const elsewhere = METHODS.some((m) => m !== method && this.find(m, url.pathname));
+      if (elsewhere)
+        return failure(new DomainError('NOT_FOUND', 'That method is not allowed here.'), 405);
+      return failure(new DomainError('NOT_FOUND', `Nothing is at ${url.pathname}.`));
     }
-    if (pathMatched)
-      return failure(new DomainError('NOT_FOUND', 'That method is not allowed here.'), 405);
-    return failure(new DomainError('NOT_FOUND', `Nothing is at ${path}.`));
+    const { route, params } = found;
+    const spec: HttpRouteSpec = route.spec;
+    const address = clientAddress(raw, this.options.trustProxy ?? false);
+    const limit = spec.limit ?? (spec.method === 'GET' ? 'read' : 'write');
+    let body: unknown;
+    let actor: HttpRequest['actor'];
+    try {
+      body = parseBody(raw.body);
+      actor = await this.actorOf(raw.headers);
+    } catch (err) {
+      // A refused token or body still counts, against the address: guessing costs the same.
+      await this.count(limit, null, address, undefined);
+      throw err;
+    }
+    await this.count(limit, actor, address, body);
+    const req: HttpRequest = {
+      method: spec.method,
+      path: url.pathname,
+      query: shapedBy(spec.query, Object.fromEntries(url.searchParams)),
+      params: shapedBy(spec.params, params),
+      headers: raw.headers,
+      body,
+      actor,
+    };
+    if (spec.auth && !req.actor) throw new DomainError('UNAUTHENTICATED', 'Please sign in first.');
+    if (spec.auth === 'admin' && req.actor?.role !== 'admin') {
+      throw new DomainError('FORBIDDEN', 'Only an administrator can do this.');
+    }
+    const answer = await route.handler(req);
+    return answered(spec, answer);
+  }
+
+  /** The route a method and path lead to, with its decoded parameters; null if none. */
+  private find(method: string, pathname: string) {
+    const handle = this.tree.find(method as (typeof METHODS)[number], pathname);
+    if (!handle) return null;
+    const route = (handle.handler as () => BoundRoute | typeof BAD_URL)();
+    if (route === BAD_URL) {
+      throw new DomainError('VALIDATION', 'The path has a malformed percent-escape.');
+    }
+    return { route, params: handle.params as Record<string, string> };
   }
 
   /** One request against its class's limit: per user when signed in, else per address. */
   private async count(
-    limit: NonNullable<Route['limit']>,
+    limit: NonNullable<HttpRouteSpec['limit']>,
     actor: HttpRequest['actor'],
     address: string,
     body: unknown,
@@ -153,6 +173,61 @@ export class Router {
       throw new DomainError('UNAUTHENTICATED', 'Send the access token as "Bearer <token>".');
     return this.authenticate(token);
   }
+}
+
+/** A handler's answer as the route's format sends it. */
+function answered(spec: HttpRouteSpec, answer: unknown): HttpResult {
+  const reply = answer instanceof Reply ? answer : null;
+  const value: unknown = reply ? reply.answer : answer;
+  const status = reply?.status ?? spec.status ?? 200;
+  const headers = reply?.headers;
+  switch (spec.format ?? 'ack') {
+    case 'ack':
+      return { status, body: { ok: true, data: value ?? null } satisfies Ack<unknown>, headers };
+    case 'json':
+      return { status, body: value, headers };
+    case 'text':
+      return {
+        status,
+        body: value,
+        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...headers },
+      };
+    case 'html':
+      return {
+        status,
+        body: value,
+        headers: { 'content-type': 'text/html; charset=utf-8', ...headers },
+      };
+    case 'file':
+      return { status, body: value, headers };
+  }
+}
+
+/**
+ * Query or path values as an object, each one its schema expects as a number converted when it
+ * looks like one (the rest stay strings, for the schema to accept or refuse).
+ */
+function shapedBy(
+  schema: z.ZodObject | undefined,
+  values: Record<string, string>,
+): Record<string, unknown> {
+  // Own keys only, and entries rather than assignments: a query may name `__proto__`.
+  const numeric = (key: string) =>
+    !!schema && Object.hasOwn(schema.shape, key) && expectsNumber(schema.shape[key] as z.ZodType);
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [
+      key,
+      numeric(key) && /^-?\d+$/.test(value) ? Number(value) : value,
+    ]),
+  );
+}
+
+function expectsNumber(schema: z.ZodType): boolean {
+  const def = schema._zod.def as { type: string; innerType?: z.ZodType };
+  if (def.type === 'number') return true;
+  return (def.type === 'optional' || def.type === 'default') && def.innerType
+    ? expectsNumber(def.innerType)
+    : false;
 }
 
 function parseUrl(raw: string): URL {
@@ -186,15 +261,6 @@ function accountOf(body: unknown): string | null {
   if (typeof token === 'string')
     return `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
   return null;
-}
-
-/** The path with its percent-escapes decoded; a malformed escape is the client's mistake. */
-function decodePath(pathname: string): string {
-  try {
-    return decodeURIComponent(pathname);
-  } catch {
-    throw new DomainError('VALIDATION', 'The path has a malformed percent-escape.');
-  }
 }
 
 function parseBody(body: Buffer): unknown {

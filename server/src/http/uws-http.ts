@@ -1,6 +1,6 @@
 import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { MAX_BODY_BYTES, type Router } from './router.ts';
-import type { HttpResult } from './http-types.ts';
+import { wireForm, type HttpResult } from './http-types.ts';
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
@@ -65,17 +65,10 @@ export function mountUwsRoutes(app: TemplatedApp, router: Router): void {
 }
 
 function writeUws(res: HttpResponse, result: HttpResult) {
-  const isText = result.text !== undefined;
-  const payload = isText ? result.text! : JSON.stringify(result.body ?? null);
+  const { payload, headers } = wireForm(result);
   res.cork(() => {
     res.writeStatus(`${result.status} ${STATUS_TEXT[result.status] ?? ''}`.trim());
-    res.writeHeader(
-      'content-type',
-      isText ? 'text/plain; version=0.0.4; charset=utf-8' : 'application/json; charset=utf-8',
-    );
-    res.writeHeader('cache-control', 'no-store');
-    res.writeHeader('x-content-type-options', 'nosniff');
-    for (const [k, v] of Object.entries(result.headers ?? {})) res.writeHeader(k, v);
+    for (const [k, v] of Object.entries(headers)) res.writeHeader(k, v);
     res.end(payload);
   });
 }

@@ -3,7 +3,7 @@ import { DomainError } from '../common/errors.ts';
 import { toDomainError } from '../common/unavailable.ts';
 import type { Logger } from '../common/logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { RateLimits } from './rate-limits.ts';
+import type { RateLimits } from '../common/rate-limits.ts';
 import type { BerthSocket } from './types.ts';
 
 type AckOf<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1];

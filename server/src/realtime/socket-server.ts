@@ -6,7 +6,7 @@ import type { Logger } from '../common/logger.ts';
 import type { Engine } from '../engine.ts';
 import { registerHandlers } from './handlers.ts';
 import type { Metrics } from './metrics.ts';
-import type { RateLimits } from './rate-limits.ts';
+import type { RateLimits } from '../common/rate-limits.ts';
 import { originAllowed } from './origin.ts';
 import { SelectionMarks } from './selection-marks.ts';
 import type { BerthServer, BerthSocket, TokenVerifier } from './types.ts';

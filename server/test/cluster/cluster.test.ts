@@ -588,8 +588,16 @@ describe.skipIf(!redisServerAvailable())(
       const afterSeat = run.seats.SL![39]!;
       const another = await open(a, (await register(a, 'after-outage-2')).accessToken);
       await must<BookingView>(another, 'hold:create', holdInput(run, [afterSeat]));
-      await waitFor(() => watcherOnA.stateOf(afterSeat) === 'held', 5000, 'a push on A after Redis');
-      await waitFor(() => watcherOnB.stateOf(afterSeat) === 'held', 5000, 'a push on B after Redis');
+      await waitFor(
+        () => watcherOnA.stateOf(afterSeat) === 'held',
+        5000,
+        'a push on A after Redis',
+      );
+      await waitFor(
+        () => watcherOnB.stateOf(afterSeat) === 'held',
+        5000,
+        'a push on B after Redis',
+      );
       await db.assertIntegrity();
     });
   },

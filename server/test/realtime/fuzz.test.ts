@@ -2,6 +2,7 @@ import {
   ackSchema,
   commandSchemas,
   ERROR_CODES,
+  type HttpRouteSpec,
   type AuthTokens,
   type BookingView,
   type CommandName,
@@ -11,13 +12,19 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS, seedDatabase } from '../../src/db/seeders/seed.ts';
 import { createOrm } from '../../src/db/orm.ts';
-import type { Route } from '../../src/http/http-types.ts';
-import { DEFAULT_RATE_LIMITS } from '../../src/realtime/rate-limits.ts';
+import { DEFAULT_RATE_LIMITS } from '../../src/common/rate-limits.ts';
 import { MAX_FRAME_BYTES } from '../../src/realtime/socket-server.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, key, localDate, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, type ClientSocket } from '../support/live.ts';
-import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
+import {
+  routeOf,
+  signUp,
+  startNode,
+  TRANSPORT,
+  undescribed,
+  type TestNode,
+} from '../support/node.ts';
 import { arbitraryOf, mutatedOne, type Hints } from '../support/zod-arbitrary.ts';
 
 /**
@@ -67,7 +74,7 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
   let admin: AuthTokens;
   let victim: AuthTokens;
   const sockets = new Map<'anonymous' | 'user', ClientSocket>();
-  const routesByName = new Map<string, Route>();
+  const routesByName = new Map<string, HttpRouteSpec>();
   const bookings: BookingView[] = [];
   let raceSeats: number[] = [];
 
@@ -207,26 +214,26 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
     });
   }
 
-  function httpCases(routes: readonly Route[]): fc.Arbitrary<Case>[] {
+  function httpCases(routes: readonly HttpRouteSpec[]): fc.Arbitrary<Case>[] {
     return routes.map((route) => {
       const h = hints();
       const shape = (hostileToo: boolean) =>
         fc.record({
-          params: route.input?.params
+          params: route.params
             ? fc.record(
                 Object.fromEntries(
-                  Object.entries(route.input.params).map(([k, s]) => [
+                  Object.entries(route.params.shape).map(([k, s]) => [
                     k,
                     arbitraryOf(s, { hostile: hostileToo, hints: h }, k),
                   ]),
                 ),
               )
             : fc.constant({}),
-          query: route.input?.query
-            ? arbitraryOf(route.input.query, { hostile: hostileToo, hints: h })
+          query: route.query
+            ? arbitraryOf(route.query, { hostile: hostileToo, hints: h })
             : fc.constant({}),
-          body: route.input?.body
-            ? arbitraryOf(route.input.body, { hostile: hostileToo, hints: h })
+          body: route.body
+            ? arbitraryOf(route.body, { hostile: hostileToo, hints: h })
             : fc.constant(undefined),
         });
       return fc.record({
@@ -342,13 +349,22 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
     const text = await res.text();
     if (route.path === '/api/admin/gateway' && c.method === 'PUT') await resetGateway();
     if (res.status >= 500) return `status ${res.status}: ${text.slice(0, 200)}`;
-    // The metrics' text, and paths a tamper took away from the API (the static site answers).
-    if (route.path === '/metrics' || !node.app.router.serves(path)) return null;
+    // Paths a tamper took away from the API: the static site answers.
+    if (!node.app.router.serves(path)) return null;
+    // A success is one the route it landed on describes (a tampered path may land elsewhere).
+    const landed = res.ok ? routeOf(c.method, path) : null;
+    const format = landed?.format ?? 'ack';
+    if (landed && format !== 'ack' && format !== 'json') return null;
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       return `not JSON (status ${res.status}): ${text.slice(0, 100)}`;
+    }
+    if (landed) {
+      const problem = undescribed(landed, json);
+      if (problem) return `an answer its route does not describe: ${problem}`;
+      if (format === 'json') return null;
     }
     const answer = anyAck.safeParse(json);
     tally(
@@ -356,8 +372,9 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
       answer.success && !answer.data.ok ? answer.data.error.code : String(res.status),
     );
     if (!answer.success) {
-      // /api/health carries its report as `data` with `ok` of its own; it must still be JSON.
-      return route.path === '/api/health' ? null : `not an answer: ${text.slice(0, 200)}`;
+      // /api/health answers 503 with its report as `data` and `ok` false.
+      if (route.path === '/api/health' && route.answer.safeParse(json).success) return null;
+      return `not an answer: ${text.slice(0, 200)}`;
     }
     if (!answer.data.ok && !ERROR_CODES.includes(answer.data.error.code)) return 'unknown code';
     if (!answer.data.ok && answer.data.error.code === 'INTERNAL') return 'INTERNAL';
@@ -378,7 +395,7 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
   });
 
   it(`${CASES} hostile commands and requests: every answer is a success or a coded refusal, and the data stays sound`, async () => {
-    const routes = node.app.router.list();
+    const routes = node.app.router.list().map((r) => r.spec);
     for (const r of routes) routesByName.set(`${r.method} ${r.path}`, r);
     expect(routes.length).toBeGreaterThan(15);
     const cases = fc.oneof(...socketCases(), ...httpCases(routes));

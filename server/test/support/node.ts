@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthTokens } from '@berth/shared';
+import { httpRoutes, type AuthTokens, type HttpRouteSpec } from '@berth/shared';
+import FindMyWay from 'find-my-way';
 import { createApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/common/logger.ts';
 import { loadConfig, type Config } from '../../src/config/env.ts';
@@ -100,5 +101,44 @@ export async function http(
   } catch {
     // metrics are text
   }
+  if (res.ok) assertDescribed(method, path, body);
   return { status: res.status, body };
+}
+
+/** The table's routes, matched the way the node matches them. */
+const contract = FindMyWay({ ignoreTrailingSlash: true });
+for (const spec of Object.values(httpRoutes) as HttpRouteSpec[]) {
+  contract.on(spec.method, spec.path, () => spec);
+}
+
+/** The route of the table a request lands on, matched the way the node matches it; null if none. */
+export function routeOf(method: string, path: string): HttpRouteSpec | null {
+  let pathname: string;
+  try {
+    pathname = new URL(path, 'http://berth.test').pathname;
+  } catch {
+    return null;
+  }
+  const found = contract.find(method.toUpperCase() as 'GET', pathname);
+  return found ? (found.handler as () => HttpRouteSpec)() : null;
+}
+
+/**
+ * A success's body is one the route table in `shared/` describes: `data` of an ack, or the whole
+ * body (format `json`); the error of a refusal names a known code. Null, or what is wrong.
+ */
+export function undescribed(spec: HttpRouteSpec, body: unknown): string | null {
+  const format = spec.format ?? 'ack';
+  if (format !== 'ack' && format !== 'json') return null;
+  const answer = format === 'ack' ? (body as { data?: unknown } | null)?.data : body;
+  const checked = spec.answer.safeParse(answer);
+  return checked.success ? null : checked.error.message;
+}
+
+/** Every success a test reads over HTTP is one the route table in `shared/` describes. */
+function assertDescribed(method: string, path: string, body: unknown) {
+  const spec = routeOf(method, path);
+  const problem = spec && undescribed(spec, body);
+  if (problem)
+    throw new Error(`${method} ${path} answered what its route does not describe: ${problem}`);
 }

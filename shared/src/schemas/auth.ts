@@ -47,22 +47,28 @@ export const sessionRevokedSchema = z.object({ userId: id, familyId: z.uuid() })
 export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
 
 /** A user as the user (or an admin) sees them. */
-export interface PublicUser {
-  id: number;
-  email: string;
-  name: string;
-  role: UserRole;
-}
+export const publicUserSchema = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(USER_ROLES),
+});
+export type PublicUser = z.infer<typeof publicUserSchema>;
 
 /** A signed-in session: a short-lived access token and the refresh token that renews it. */
-export interface AuthTokens {
+export const authTokensSchema = z.object({
   /** JWT (HS256) for `Authorization: Bearer` and the socket handshake. */
-  accessToken: string;
+  accessToken: z.string(),
   /** ISO instant. */
-  accessExpiresAt: string;
+  accessExpiresAt: z.string(),
   /** Opaque; good for one refresh, then replaced by the one in the answer. */
-  refreshToken: string;
+  refreshToken: z.string(),
   /** ISO instant. */
-  refreshExpiresAt: string;
-  user: PublicUser;
-}
+  refreshExpiresAt: z.string(),
+  user: publicUserSchema,
+});
+export type AuthTokens = z.infer<typeof authTokensSchema>;
+
+/** POST /api/auth/logout-everywhere : how many sign-ins ended. */
+export const signedOutSchema = z.object({ signedOut: z.number() });
+export type SignedOut = z.infer<typeof signedOutSchema>;

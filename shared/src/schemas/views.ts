@@ -1,92 +1,101 @@
-import type { BookingStatus } from './booking.ts';
+import { z } from 'zod';
+import { BOOKING_STATUSES } from './booking.ts';
 
-/** Answers of the read-only HTTP routes: typed here so the web client and the server agree. */
+/** Answers of the read-only HTTP routes: schemas here so the web client, the server and the docs agree. */
 
 /** GET /api/stations?prefix= : autocomplete. */
-export interface StationView {
-  code: string;
-  name: string;
-  city: string;
-}
+export const stationViewSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  city: z.string(),
+});
+export type StationView = z.infer<typeof stationViewSchema>;
 
 /** GET /api/pnr/:pnr : public, the journey and seats with no personal data. */
-export interface PnrStatus {
-  pnr: string;
-  trainNumber: string;
-  trainName: string;
-  serviceDate: string;
-  from: { code: string; departsAt: string };
-  to: { code: string; arrivesAt: string };
-  classCode: string;
-  status: BookingStatus;
+export const pnrStatusSchema = z.object({
+  pnr: z.string(),
+  trainNumber: z.string(),
+  trainName: z.string(),
+  serviceDate: z.string(),
+  from: z.object({ code: z.string(), departsAt: z.string() }),
+  to: z.object({ code: z.string(), arrivesAt: z.string() }),
+  classCode: z.string(),
+  status: z.enum(BOOKING_STATUSES),
   /** Per passenger, in order: coach and berth, never names or ages. */
-  seats: { coach: string; number: number; berth: string }[];
-}
+  seats: z.array(z.object({ coach: z.string(), number: z.number(), berth: z.string() })),
+});
+export type PnrStatus = z.infer<typeof pnrStatusSchema>;
 
 /** GET /api/admin/stats */
-export interface AdminStats {
-  bookingsByStatus: Record<string, number>;
-  liveHolds: number;
-  revenuePaise: number;
-  refundedPaise: number;
-  pendingPayments: number;
-  pendingRefunds: number;
-  unpublishedEvents: number;
-}
+export const adminStatsSchema = z.object({
+  bookingsByStatus: z.record(z.string(), z.number()),
+  liveHolds: z.number(),
+  revenuePaise: z.number(),
+  refundedPaise: z.number(),
+  pendingPayments: z.number(),
+  pendingRefunds: z.number(),
+  unpublishedEvents: z.number(),
+});
+export type AdminStats = z.infer<typeof adminStatsSchema>;
 
 /** GET /api/admin/occupancy?from=&to= : one row per run and class. */
-export interface RunOccupancy {
-  runId: number;
-  trainNumber: string;
-  serviceDate: string;
-  classCode: string;
-  capacity: number;
+export const runOccupancySchema = z.object({
+  runId: z.number(),
+  trainNumber: z.string(),
+  serviceDate: z.string(),
+  classCode: z.string(),
+  capacity: z.number(),
   /** Seats sold on at least one leg. */
-  seatsSold: number;
+  seatsSold: z.number(),
   /** Share of seat-legs sold (0..1): a seat sold Delhi-Jaipur only counts for those legs. */
-  utilisation: number;
-  liveHolds: number;
-}
+  utilisation: z.number(),
+  liveHolds: z.number(),
+});
+export type RunOccupancy = z.infer<typeof runOccupancySchema>;
 
-export interface AuditEntry {
-  id: number;
-  at: string;
+export const auditEntrySchema = z.object({
+  id: z.number(),
+  at: z.string(),
   /** As recorded: `user:<id>` or `SYSTEM`. Filter on this (or on a user's email). */
-  actor: string;
+  actor: z.string(),
   /** Who `user:<id>` is, for the admins who read the trail; null for SYSTEM. */
-  actorUser: { id: number; name: string; email: string } | null;
-  action: string;
-  bookingId: number | null;
-  before: unknown;
-  after: unknown;
-}
+  actorUser: z.object({ id: z.number(), name: z.string(), email: z.string() }).nullable(),
+  action: z.string(),
+  bookingId: z.number().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** GET /api/admin/audit?cursor=&limit=&bookingId=&action=&actor= : newest first. */
-export interface AuditPage {
-  entries: AuditEntry[];
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
   /** Pass back as `cursor` for the next (older) page; null at the end. */
-  nextCursor: number | null;
-}
+  nextCursor: z.number().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
 
 /** GET/PUT /api/admin/gateway : the simulated payment gateway's behaviour. */
-export interface GatewaySettingsView {
-  failureRate: number;
-  latencyMs: number;
-  timeoutMs: number;
-}
+export const gatewaySettingsViewSchema = z.object({
+  failureRate: z.number(),
+  latencyMs: z.number(),
+  timeoutMs: z.number(),
+});
+export type GatewaySettingsView = z.infer<typeof gatewaySettingsViewSchema>;
 
 /** GET /api/admin/nodes : one entry per live node of the cluster. */
-export interface NodeStats {
-  nodeId: string;
-  transport: 'uws' | 'node';
+export const nodeStatsSchema = z.object({
+  nodeId: z.string(),
+  transport: z.enum(['uws', 'node']),
   /** 'none' on a single node without Redis. */
-  redis: 'up' | 'down' | 'none';
+  redis: z.enum(['up', 'down', 'none']),
   /** Open Socket.IO connections on the node. */
-  connections: number;
+  connections: z.number(),
   /** Client commands received since the node started. */
-  commands: number;
+  commands: z.number(),
   /** Messages the node pushed to rooms since it started. */
-  pushes: number;
-  uptimeSeconds: number;
-  rssBytes: number;
-}
+  pushes: z.number(),
+  uptimeSeconds: z.number(),
+  rssBytes: z.number(),
+});
+export type NodeStats = z.infer<typeof nodeStatsSchema>;

@@ -1,18 +1,10 @@
-import type { NodeStats } from '@berth/shared';
+import type { HealthReport, NodeStats } from '@berth/shared';
 import type { Engine } from '../../engine.ts';
-
-/** What the HTTP routes need from the auth module. */
-export interface AuthApi {
-  register(input: unknown): Promise<unknown>;
-  login(input: unknown): Promise<unknown>;
-  refresh(input: unknown): Promise<unknown>;
-  logout(input: unknown): Promise<void>;
-  signOutEverywhere(userId: number): Promise<{ signedOut: number }>;
-  me(userId: number): Promise<unknown>;
-}
+import type { AuthService } from '../../modules/auth/auth.service.ts';
+import type { Reply } from '../http-types.ts';
 
 export interface HealthSource {
-  health(): Promise<Record<string, unknown> & { ok: boolean }>;
+  health(): Promise<HealthReport>;
   metricsText(): Promise<string>;
 }
 
@@ -21,21 +13,26 @@ export interface NodesSource {
   cluster(): Promise<NodeStats[]>;
 }
 
-export interface ApiDeps {
-  engine: Engine;
-  auth: AuthApi;
-  health: HealthSource;
-  nodes: NodesSource;
+/** The API's own reference: the OpenAPI document and the page that browses it. */
+export interface ApiReference {
+  document(): Record<string, unknown>;
+  page(): Reply<string>;
+  /** One of the page's scripts or styles; NOT_FOUND for any other name. */
+  file(name: string): Promise<Reply<Uint8Array>>;
 }
 
-/** Query parameters as the object a service validates; numeric ones converted when they look numeric. */
-export function queryObject(
-  query: URLSearchParams,
-  numeric: readonly string[] = [],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of query) {
-    out[key] = numeric.includes(key) && /^-?\d+$/.test(value) ? Number(value) : value;
-  }
-  return out;
+/** The race demo's users, while the demo is on. */
+export interface DemoContenders {
+  /** The user id of demo user `n` (1..50), created when first asked for. */
+  contender(n: number): Promise<number>;
+}
+
+export interface ApiDeps {
+  engine: Engine;
+  auth: AuthService;
+  health: HealthSource;
+  nodes: NodesSource;
+  reference: ApiReference;
+  /** Absent while the race demo is off. */
+  demo?: DemoContenders;
 }

@@ -1,22 +1,18 @@
-import { Reply, type Route } from '../http-types.ts';
+import { Reply, type RouteHandlers } from '../http-types.ts';
 import type { ApiDeps } from './api-deps.ts';
 
-export function systemRoutes({ health }: ApiDeps): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/api/health',
-      limit: 'none',
-      handler: async () => {
-        const report = await health.health();
-        return new Reply(report.ok ? 200 : 503, { ok: report.ok, data: report });
-      },
+export function systemHandlers({
+  health,
+  reference,
+}: ApiDeps): Pick<RouteHandlers, 'health' | 'metrics' | 'openApi' | 'apiDocs' | 'apiDocsFile'> {
+  return {
+    health: async () => {
+      const report = await health.health();
+      return new Reply(report.ok ? 200 : 503, { ok: report.ok, data: report });
     },
-    {
-      method: 'GET',
-      path: '/metrics',
-      limit: 'none',
-      handler: async () => new Reply(200, undefined, await health.metricsText()),
-    },
-  ];
+    metrics: () => health.metricsText(),
+    openApi: () => Promise.resolve(reference.document()),
+    apiDocs: () => Promise.resolve(reference.page()),
+    apiDocsFile: (req) => reference.file(String(req.params.file)),
+  };
 }

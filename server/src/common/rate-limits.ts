@@ -6,7 +6,7 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { DomainError } from '../common/errors.ts';
+import { DomainError } from './errors.ts';
 
 /** The limits on HTTP routes, by the class a route is in (see Route.limit). */
 export const HTTP_LIMITS = ['http:auth', 'http:auth-account', 'http:read', 'http:write'] as const;
