@@ -7,12 +7,12 @@ export type GatewayPatch = Partial<
 >;
 
 export function loadGatewaySettings(session: Session): Promise<Ack<GatewaySettingsView>> {
-  return session.api<GatewaySettingsView>('GET', '/api/admin/gateway');
+  return session.api('gatewaySettings');
 }
 
 export function saveGatewaySettings(
   session: Session,
   patch: GatewayPatch,
 ): Promise<Ack<GatewaySettingsView>> {
-  return session.api<GatewaySettingsView>('PUT', '/api/admin/gateway', patch);
+  return session.api('setGatewaySettings', { body: patch });
 }

@@ -1,25 +1,44 @@
-import type { Ack } from '@berth/shared';
+import {
+  httpRoutes,
+  routeUrl,
+  type Ack,
+  type RouteAnswer,
+  type RouteInput,
+  type RouteName,
+} from '@berth/shared';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+/** A route's answer as the client reads it: the ack, and the HTTP status it came with. */
+export type ApiAnswer<N extends RouteName> = Ack<RouteAnswer<N>> & { status: number };
+
+/** The input a route takes, optional when it needs none. */
+export type CallArgs<N extends RouteName> =
+  object extends RouteInput<N> ? [input?: RouteInput<N>] : [input: RouteInput<N>];
 
 /**
- * One JSON request to the API. The server answers every route in the ack shape; a network
- * failure or a non-JSON answer becomes a coded error too, so callers branch on `ok` only.
+ * One call of a route of the table in `shared/`: its path, query and body built from the typed
+ * input, its answer typed by the route. The server answers every API route in the ack shape; a
+ * network failure or a non-JSON answer becomes a coded error too, so callers branch on `ok` only.
  */
-export async function request<T>(
-  method: Method,
-  path: string,
-  opts: { body?: unknown; token?: string | null } = {},
-): Promise<Ack<T> & { status: number }> {
+export async function callApi<N extends RouteName>(
+  name: N,
+  token: string | null,
+  ...[input]: CallArgs<N>
+): Promise<ApiAnswer<N>> {
+  const { method } = httpRoutes[name];
+  const { params, query, body } = (input ?? {}) as {
+    params?: Record<string, string | number>;
+    query?: object;
+    body?: unknown;
+  };
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(routeUrl(name, { params, query }), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
     return {
@@ -32,7 +51,7 @@ export async function request<T>(
     };
   }
   try {
-    const ack = (await res.json()) as Ack<T>;
+    const ack = (await res.json()) as Ack<RouteAnswer<N>>;
     return { ...ack, status: res.status };
   } catch {
     return {

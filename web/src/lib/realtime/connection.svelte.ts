@@ -131,9 +131,7 @@ export class Connection {
       const code = ack.error.code;
       const again =
         (code === 'OVERLOADED' && !overloadRetried) ||
-        (code === 'UNAVAILABLE' &&
-          hint.success &&
-          Date.now() - firstAnswer < RETRY_UNAVAILABLE_MS);
+        (code === 'UNAVAILABLE' && hint.success && Date.now() - firstAnswer < RETRY_UNAVAILABLE_MS);
       if (!again) return ack;
       if (code === 'OVERLOADED') overloadRetried = true;
       const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditPage } from '@berth/shared';
+import type { AuditEntry } from '@berth/shared';
 import { describeError } from '../format/errors.ts';
 import type { Session } from './session.svelte.ts';
 
@@ -83,7 +83,7 @@ export class AuditTrail {
 
   async #show(cursor: number | undefined): Promise<void> {
     this.#loading = true;
-    const ack = await this.session.api<AuditPage>('GET', `/api/admin/audit?${this.#query(cursor)}`);
+    const ack = await this.session.api('adminAudit', { query: this.#query(cursor) });
     this.#loading = false;
     this.#loaded = true;
     if (ack.ok) {
@@ -96,16 +96,17 @@ export class AuditTrail {
     }
   }
 
-  #query(cursor: number | undefined): string {
-    const q = new URLSearchParams({ limit: String(this.#filters.limit) });
-    if (cursor !== undefined) q.set('cursor', String(cursor));
-    const action = this.#filters.action.trim().toUpperCase();
-    const actor = this.#filters.actor.trim();
+  /** The filters as the route's query; empty ones are left out. */
+  #query(cursor: number | undefined) {
     const bookingId = this.#filters.bookingId.trim();
-    if (action) q.set('action', action);
-    if (actor) q.set('actor', actor);
-    if (bookingId) q.set('bookingId', bookingId);
-    return q.toString();
+    return {
+      limit: this.#filters.limit,
+      cursor,
+      action: this.#filters.action.trim().toUpperCase() || undefined,
+      actor: this.#filters.actor.trim() || undefined,
+      // Not a number: sent as it is, so the server's VALIDATION says what is wrong.
+      bookingId: bookingId ? Number(bookingId) : undefined,
+    };
   }
 }
 

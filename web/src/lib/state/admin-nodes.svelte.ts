@@ -33,7 +33,7 @@ export class NodeStatsFeed {
   }
 
   async refresh(): Promise<void> {
-    const ack = await this.session.api<NodeStats[]>('GET', '/api/admin/nodes');
+    const ack = await this.session.api('adminNodes');
     if (ack.ok) {
       this.#nodes = [...ack.data].sort((a, b) => a.nodeId.localeCompare(b.nodeId));
       this.#error = null;

@@ -40,8 +40,8 @@ export class AdminOverview {
   async refresh(): Promise<void> {
     this.#refreshing = true;
     const [stats, occupancy] = await Promise.all([
-      this.session.api<AdminStats>('GET', '/api/admin/stats'),
-      this.session.api<RunOccupancy[]>('GET', '/api/admin/occupancy'),
+      this.session.api('adminStats'),
+      this.session.api('adminOccupancy'),
     ]);
     this.#refreshing = false;
     // Keep the last good figures on a failed refresh: a blip should not blank the dashboard.

@@ -134,10 +134,7 @@ export class BookingPage {
 
   async load(): Promise<void> {
     const asked = ++this.#asked;
-    const ack = await this.session.api<BookingView>(
-      'GET',
-      `/api/bookings/${encodeURIComponent(this.pnr)}`,
-    );
+    const ack = await this.session.api('booking', { params: { pnr: this.pnr } });
     // An older answer that arrives after a newer one must not win.
     if (asked !== this.#asked) return;
     if (ack.ok) this.#adopt(ack.data);

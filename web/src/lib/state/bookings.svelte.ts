@@ -75,7 +75,7 @@ export class MyBookings {
   }
 
   async load(): Promise<void> {
-    const ack = await this.session.api<BookingView[]>('GET', '/api/bookings');
+    const ack = await this.session.api('myBookings');
     if (ack.ok) {
       this.#items = newestFirst(ack.data);
       if (ack.data[0]) this.#measure(ack.data[0]);
@@ -90,8 +90,7 @@ export class MyBookings {
   async refreshOne(pnr: string): Promise<void> {
     const n = (this.#asked.get(pnr) ?? 0) + 1;
     this.#asked.set(pnr, n);
-    const path = `/api/bookings/${encodeURIComponent(pnr)}`;
-    const ack = await this.session.api<BookingView>('GET', path);
+    const ack = await this.session.api('booking', { params: { pnr } });
     if (ack.ok && this.#asked.get(pnr) === n) this.#put(ack.data);
   }
 

@@ -1,5 +1,5 @@
 import type { Calendar } from '@berth/shared';
-import { request } from '../api/http.ts';
+import { callApi } from '../api/http.ts';
 import { todayInIndia } from '../format/format.ts';
 
 /**
@@ -25,7 +25,7 @@ export class ServerCalendar {
   #load(): void {
     if (this.#asked || typeof window === 'undefined') return;
     this.#asked = true;
-    void request<Calendar>('GET', '/api/calendar').then((ack) => {
+    void callApi('calendar', null).then((ack) => {
       if (ack.ok) this.#calendar = ack.data;
       else this.#asked = false; // ask again next time, e.g. after a network blip
     });

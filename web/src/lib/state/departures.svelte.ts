@@ -1,5 +1,5 @@
-import type { SearchResult, StationView } from '@berth/shared';
-import { request } from '../api/http.ts';
+import type { SearchResult } from '@berth/shared';
+import { callApi } from '../api/http.ts';
 import { describeError } from '../format/errors.ts';
 import { todayInIndia } from '../format/format.ts';
 import type { Connection } from '../realtime/connection.svelte.ts';
@@ -104,10 +104,7 @@ export class DeparturesBoard {
     const dates = Array.from({ length: days }, (_, i) => todayInIndia(new Date(now + i * DAY_MS)));
     const acks = await Promise.all(
       dates.map((date) =>
-        request<SearchResult[]>(
-          'GET',
-          `/api/stations/${encodeURIComponent(this.station)}/departures?date=${date}`,
-        ),
+        callApi('departures', null, { params: { code: this.station }, query: { date } }),
       ),
     );
     if (this.#closed) return;
@@ -146,10 +143,7 @@ export class DeparturesBoard {
 
   /** The station's name even when no train leaves it today. */
   async #loadName(): Promise<void> {
-    const ack = await request<StationView[]>(
-      'GET',
-      `/api/stations?prefix=${encodeURIComponent(this.station)}`,
-    );
+    const ack = await callApi('stations', null, { query: { prefix: this.station } });
     const match = ack.ok ? ack.data.find((s) => s.code === this.station) : undefined;
     if (match && !this.#closed) this.#stationName = match.name;
   }

@@ -249,10 +249,7 @@ export function followOwnBookings(session: Session, conn: Connection, watch: Run
     const known = knownBooking(p.pnr);
     let view = known;
     if (!known) {
-      const ack = await session.api<BookingView>(
-        'GET',
-        `/api/bookings/${encodeURIComponent(p.pnr)}`,
-      );
+      const ack = await session.api('booking', { params: { pnr: p.pnr } });
       if (!ack.ok) return;
       view = ack.data;
       rememberBooking(view);

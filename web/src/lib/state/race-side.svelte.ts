@@ -1,6 +1,6 @@
 import { newIdempotencyKey } from '../api/idempotency.ts';
 import type { Ack, AckError, AuthTokens, BookingView, DemoInfo } from '@berth/shared';
-import { request } from '../api/http.ts';
+import { callApi } from '../api/http.ts';
 import { describeError } from '../format/errors.ts';
 import { Connection } from '../realtime/connection.svelte.ts';
 import { RunWatch } from '../realtime/run-watch.svelte.ts';
@@ -149,9 +149,7 @@ export class RaceSide {
   }
 
   async #signIn(): Promise<boolean> {
-    const ack = await request<AuthTokens>('POST', '/api/demo/session', {
-      body: { contender: this.contender },
-    });
+    const ack = await callApi('demoSession', null, { body: { contender: this.contender } });
     if (this.#closed) return false;
     if (!ack.ok) {
       this.#error = describeError(ack.error);
@@ -177,9 +175,7 @@ export class RaceSide {
    */
   async #renew(): Promise<void> {
     const refreshToken = this.#tokens?.refreshToken;
-    const ack = refreshToken
-      ? await request<AuthTokens>('POST', '/api/auth/refresh', { body: { refreshToken } })
-      : null;
+    const ack = refreshToken ? await callApi('refresh', null, { body: { refreshToken } }) : null;
     if (this.#closed) return;
     if (ack?.ok) {
       this.#tokens = ack.data;
@@ -200,6 +196,6 @@ export class RaceSide {
     this.#watch?.close();
     this.#conn?.close();
     const refreshToken = this.#tokens?.refreshToken;
-    if (refreshToken) void request('POST', '/api/auth/logout', { body: { refreshToken } });
+    if (refreshToken) void callApi('logout', null, { body: { refreshToken } });
   }
 }

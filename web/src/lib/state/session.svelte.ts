@@ -1,5 +1,6 @@
 import type { Ack, AuthTokens, PublicUser } from '@berth/shared';
-import { request, type Method } from '../api/http.ts';
+import type { RouteName } from '@berth/shared';
+import { callApi, type ApiAnswer, type CallArgs } from '../api/http.ts';
 
 /** Where the session lives, so a reload or a second tab stays signed in. */
 export const SESSION_KEY = 'berth.session';
@@ -47,15 +48,13 @@ export class Session {
   }
 
   async login(email: string, password: string): Promise<Ack<AuthTokens>> {
-    const ack = await request<AuthTokens>('POST', '/api/auth/login', { body: { email, password } });
+    const ack = await callApi('login', null, { body: { email, password } });
     if (ack.ok) this.#adopt(ack.data, true);
     return ack;
   }
 
   async register(name: string, email: string, password: string): Promise<Ack<AuthTokens>> {
-    const ack = await request<AuthTokens>('POST', '/api/auth/register', {
-      body: { name, email, password },
-    });
+    const ack = await callApi('register', null, { body: { name, email, password } });
     if (ack.ok) this.#adopt(ack.data, true);
     return ack;
   }
@@ -63,12 +62,12 @@ export class Session {
   async logout(): Promise<void> {
     const refreshToken = this.#tokens?.refreshToken;
     this.#adopt(null, true);
-    if (refreshToken) await request('POST', '/api/auth/logout', { body: { refreshToken } });
+    if (refreshToken) await callApi('logout', null, { body: { refreshToken } });
   }
 
   /** Ends every sign-in of this user, on every device, this one included. */
   async signOutEverywhere(): Promise<Ack<{ signedOut: number }>> {
-    const ack = await this.api<{ signedOut: number }>('POST', '/api/auth/logout-everywhere');
+    const ack = await this.api('logoutEverywhere');
     if (ack.ok) this.#adopt(null, true);
     return ack;
   }
@@ -80,10 +79,10 @@ export class Session {
   }
 
   /** An authenticated API call; a 401 triggers one refresh and one retry. */
-  async api<T>(method: Method, path: string, body?: unknown): Promise<Ack<T>> {
-    let ack = await request<T>(method, path, { body, token: this.accessToken });
+  async api<N extends RouteName>(name: N, ...args: CallArgs<N>): Promise<ApiAnswer<N>> {
+    let ack = await callApi(name, this.accessToken, ...args);
     if (!ack.ok && ack.status === 401 && this.#tokens && (await this.refresh())) {
-      ack = await request<T>(method, path, { body, token: this.accessToken });
+      ack = await callApi(name, this.accessToken, ...args);
     }
     return ack;
   }
@@ -98,9 +97,7 @@ export class Session {
       }
       const current = stored ?? this.#tokens;
       if (!current) return false;
-      const ack = await request<AuthTokens>('POST', '/api/auth/refresh', {
-        body: { refreshToken: current.refreshToken },
-      });
+      const ack = await callApi('refresh', null, { body: { refreshToken: current.refreshToken } });
       if (ack.ok) this.#adopt(ack.data);
       else if (ack.status === 401 || ack.status === 400) this.#adopt(null, true);
       return ack.ok;
