@@ -79,6 +79,22 @@ export default tseslint.config(
     },
   },
   {
+    // Every call goes through the typed client (web/src/lib/api/http.ts), which builds its URL
+    // from the route table: a path written out in the web would escape the contract.
+    files: ['web/src/**/*.ts', 'web/src/**/*.svelte'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Literal[value=/^\\/api(\\/|$|\\?)/], TemplateElement[value.raw=/^\\/api(\\/|$|\\?)/]',
+          message:
+            "Call the API with callApi() or session.api() and the route's name from shared/.",
+        },
+      ],
+    },
+  },
+  {
     files: ['server/src/modules/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -3,15 +3,23 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layers' boundaries are lint rules (eslint.config.js, run by `pnpm check`). These cases make
- * sure the rules are live: each import below breaks a boundary and must be refused.
+ * The layers' boundaries, and the web's use of the route table, are lint rules (eslint.config.js,
+ * run by `pnpm check`). These cases make sure the rules are live: each one below breaks a rule and
+ * must be refused, and the allowed ones must not be.
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const eslint = new ESLint({ cwd: root });
+const BOUNDARY_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax']);
 
+/**
+ * The boundary refusals of `code` linted as if it were the file at `filePath` (an existing file:
+ * the type-aware parser knows only the files of a project).
+ */
 async function refusals(filePath: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({ cwd: root });
   const [result] = await eslint.lintText(code, { filePath: `${root}${filePath}` });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  const fatal = result!.messages.filter((m) => m.fatal);
+  if (fatal.length) throw new Error(fatal.map((m) => m.message).join('; '));
+  return result!.messages.filter((m) => BOUNDARY_RULES.has(m.ruleId ?? '')).map((m) => m.message);
 }
 
 describe('the import boundaries', { timeout: 60_000 }, () => {
@@ -38,6 +46,13 @@ describe('the import boundaries', { timeout: 60_000 }, () => {
     ],
   ])('%s may not %s', async (file, code) => {
     expect(await refusals(file, `${code}\nexport {};\n`)).toHaveLength(1);
+  });
+
+  it.each([
+    "export const ack = fetch('/api/search?from=NDLS');",
+    'export const path = (pnr: string) => `/api/bookings/${pnr}`;',
+  ])('the web may not write an API path of its own: %s', async (code) => {
+    expect(await refusals('web/src/lib/state/calendar.svelte.ts', code)).toHaveLength(1);
   });
 
   it('a component may not import the server either', async () => {
