@@ -1,4 +1,4 @@
-import { searchResultSchema, type BookingView, type SeatMapSeat } from '@berth/shared';
+import { searchResultSchema, type BookingView, type SeatMapSeat, routeUrl } from '@berth/shared';
 import { z } from 'zod';
 import type { WatchTarget } from '../src/plan.ts';
 import { rushFor } from './rush.ts';
@@ -23,7 +23,7 @@ export async function kioskBoard(vu: Vu) {
   const code = stations[vu.index % stations.length]!;
   const board = await vu.get(
     'departures',
-    `/api/stations/${code}/departures?date=${date}`,
+    routeUrl('departures', { params: { code }, query: { date } }),
     searchResults,
   );
   for (const run of board ?? []) {
@@ -38,7 +38,7 @@ export async function search(vu: Vu) {
   const want = vu.random.pick(searches);
   const results = await vu.get(
     'search',
-    `/api/search?from=${want.from}&to=${want.to}&date=${date}`,
+    routeUrl('search', { query: { from: want.from, to: want.to, date } }),
     searchResults,
   );
   const open = (results ?? []).filter((r) => r.classes.some((c) => c.free > 0));

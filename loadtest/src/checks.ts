@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ackSchema, seatMapSchema } from '@berth/shared';
+import { ackSchema, seatMapSchema, routeUrl } from '@berth/shared';
 import type pg from 'pg';
 import { only, type Truth } from './outcome.ts';
 import type { JournalRecord } from './plan.ts';
@@ -59,7 +59,9 @@ export async function freshSnapshots(baseUrl: string, records: JournalRecord[]):
   const maps = new Map<string, Map<number, { state: string; version: number }>>();
   const schema = ackSchema(seatMapSchema);
   for (const [key, w] of wanted) {
-    const res = await fetch(`${baseUrl}/api/runs/${w.runId}/seats?from=${w.from}&to=${w.to}`);
+    const res = await fetch(
+      `${baseUrl}${routeUrl('seatMap', { params: { runId: w.runId }, query: { from: w.from, to: w.to } })}`,
+    );
     const body = schema.parse(await res.json());
     if (!body.ok) throw new Error(`seat map of ${key}: ${body.error.code} ${body.error.message}`);
     maps.set(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ackSchema, seatMapSchema } from '@berth/shared';
+import { ackSchema, seatMapSchema, routeUrl } from '@berth/shared';
 import pg from 'pg';
 import pino from 'pino';
 import { parentOf } from '@berth/server/src/cluster/proc.ts';
@@ -285,7 +285,7 @@ async function postmasterPid(pool: pg.Pool): Promise<number> {
 
 async function labelsOf(baseUrl: string, runId: number): Promise<Map<number, string>> {
   try {
-    const res = await fetch(`${baseUrl}/api/runs/${runId}/seats`);
+    const res = await fetch(`${baseUrl}${routeUrl('seatMap', { params: { runId } })}`);
     const body = ackSchema(seatMapSchema).parse(await res.json());
     return new Map(body.ok ? body.data.seats.map((s) => [s.seatId, s.label]) : []);
   } catch {

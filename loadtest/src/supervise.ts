@@ -1,3 +1,4 @@
+import { routeUrl } from '@berth/shared';
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
@@ -155,7 +156,9 @@ async function socketCount(urls: string[]): Promise<number> {
   const counts = await Promise.all(
     urls.map(async (url) => {
       try {
-        const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(3000) });
+        const res = await fetch(`${url}${routeUrl('health')}`, {
+          signal: AbortSignal.timeout(3000),
+        });
         return ((await res.json()) as { data?: { sockets?: number } }).data?.sockets ?? 0;
       } catch {
         return 0;

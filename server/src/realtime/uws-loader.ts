@@ -7,7 +7,7 @@ export type Transport =
   | { kind: 'uws'; uWS: UWS; build: string; tried: string[] }
   | { kind: 'node'; reason: string; tried: string[] };
 
-/** Republished builds of uWebSockets.js, newest first (see TOOLCHAIN.md). */
+/** Republished builds of uWebSockets.js, newest first (the README's "One node" names them). */
 const BUILDS = ['@btc-vision/uwebsockets.js', 'uWebSockets.js'];
 
 const require = createRequire(import.meta.url);
