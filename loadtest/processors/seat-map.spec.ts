@@ -67,4 +67,28 @@ describe('a watched map, kept as the web client keeps it', () => {
     expect(map.behind({ runId: 1, seatCount: 2, versionSum: 7, at: '' })).toBe(false);
     expect(map.behind({ runId: 1, seatCount: 2, versionSum: 8, at: '' })).toBe(true);
   });
+
+  it('a snapshot read before a change the map already has does not undo it', () => {
+    const map = new WatchedMap(snapshot([seat(1, 1, 'free')]), { from: 'B', to: 'D' });
+    const booked = {
+      seatId: 1,
+      version: 3,
+      occupancy: [{ from: 1, to: 3, state: 'booked' as const }],
+    };
+    map.apply([booked]);
+    // A re-snapshot whose read came before that commit, answered after its delta.
+    map.applySnapshot(snapshot([seat(1, 2, 'held')]));
+    expect(map.rows()).toEqual([[1, 3, 'booked']]);
+    // And a newer snapshot wins.
+    map.applySnapshot(snapshot([seat(1, 4, 'free')]));
+    expect(map.rows()).toEqual([[1, 4, 'free']]);
+  });
+
+  it('deltas that arrived before the first snapshot are applied over it', () => {
+    const early = [
+      { seatId: 1, version: 2, occupancy: [{ from: 1, to: 3, state: 'held' as const }] },
+    ];
+    const map = new WatchedMap(snapshot([seat(1, 1, 'free')]), { from: 'B', to: 'D' }, early);
+    expect(map.rows()).toEqual([[1, 2, 'held']]);
+  });
 });

@@ -27,10 +27,23 @@ export class WatchedMap {
   /** Fresh snapshots taken after a reconnect. */
   resyncs = 0;
 
-  constructor(snapshot: RunSnapshot, watched: { from: string; to: string }) {
+  /**
+   * The newest delta seen for each seat. The server joins the room before it reads the snapshot,
+   * so a change committed after that read can arrive before the snapshot's ack: re-applied over
+   * each snapshot, these keep a snapshot older than what this map already has from undoing it.
+   */
+  private readonly latest = new Map<number, SeatDelta>();
+
+  /** `early`: the deltas that arrived for the run while its snapshot was on its way. */
+  constructor(
+    snapshot: RunSnapshot,
+    watched: { from: string; to: string },
+    early: readonly SeatDelta[] = [],
+  ) {
     this.runId = snapshot.runId;
     this.from = watched.from;
     this.to = watched.to;
+    this.apply(early);
     this.applySnapshot(snapshot);
   }
 
@@ -39,10 +52,13 @@ export class WatchedMap {
     this.seats = new Map(snapshot.seats.map((s) => [s.seatId, { ...s }]));
     this.mine.clear();
     for (const s of snapshot.seats) if (s.state === 'yours') this.mine.add(s.seatId);
+    this.apply([...this.latest.values()]);
   }
 
   apply(deltas: readonly SeatDelta[]): void {
     for (const delta of deltas) {
+      const newest = this.latest.get(delta.seatId);
+      if (!newest || newest.version < delta.version) this.latest.set(delta.seatId, delta);
       const seat = this.seats.get(delta.seatId);
       if (!seat || delta.version <= seat.version) continue;
       const state = stateForSegment(delta.occupancy, this.segment);

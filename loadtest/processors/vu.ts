@@ -1,4 +1,10 @@
-import { ackSchema, type BookingView, type SeatsChanged, type SeatsDigest } from '@berth/shared';
+import {
+  ackSchema,
+  type BookingView,
+  type SeatDelta,
+  type SeatsChanged,
+  type SeatsDigest,
+} from '@berth/shared';
 import type { z } from 'zod';
 import { metric, type Plan, type WatchTarget } from '../src/plan.ts';
 import {
@@ -50,6 +56,8 @@ export class Vu {
   readonly random: Random;
   readonly socket: BerthSocket;
   readonly maps = new Map<number, WatchedMap>();
+  /** Deltas of runs whose first snapshot is on its way, by run. */
+  private readonly early = new Map<number, SeatDelta[]>();
   /** Scratch space of the persona's steps (the run a buyer chose, its booking, ...). */
   readonly state: Record<string, unknown> = {};
   private lastBatchAt = 0;
@@ -129,7 +137,9 @@ export class Vu {
       this.events.emit('histogram', metric.fanout, arrived - committed);
       this.journal.delivered(arrived, arrived - committed);
     }
-    this.maps.get(batch.runId)?.apply(batch.seats);
+    const map = this.maps.get(batch.runId);
+    if (map) map.apply(batch.seats);
+    else this.early.get(batch.runId)?.push(...batch.seats);
   }
 
   private onDigest(digest: SeatsDigest) {
@@ -246,9 +256,14 @@ export class Vu {
   }
 
   async watch(target: WatchTarget): Promise<WatchedMap | null> {
-    const res = await this.command('run:watch', target);
+    // Deltas can beat the snapshot's ack (see WatchedMap.latest): keep them for the map.
+    const early: SeatDelta[] = [];
+    this.early.set(target.runId, early);
+    const res = await this.command('run:watch', target).finally(() =>
+      this.early.delete(target.runId),
+    );
     if (!res.ok) return null;
-    const map = new WatchedMap(res.data, target);
+    const map = new WatchedMap(res.data, target, early);
     this.maps.set(target.runId, map);
     return map;
   }

@@ -72,6 +72,25 @@ describe('SeatMapState', () => {
     expect(map.seat(3)).toMatchObject({ state: 'held', version: 2 });
   });
 
+  it('a delta that beat the snapshot to the client is not undone by it', () => {
+    const frames = manualFrames();
+    const map = new SeatMapState({ schedule: frames.schedule });
+    // Watching: the delta (v2) arrives first, then the snapshot read before that change (v1).
+    map.queue([held(1, 2)]);
+    map.applySnapshot(snapshot());
+    expect(map.seat(1)).toMatchObject({ state: 'held', version: 2 });
+    // A re-snapshot after a reconnect, read before a change already shown, keeps it too.
+    map.queue([free(1, 3)]);
+    frames.frame();
+    map.applySnapshot(snapshot({ seats: snapshot().seats.map((s) => ({ ...s, version: 2 })) }));
+    expect(map.seat(1)).toMatchObject({ state: 'free', version: 3 });
+    // A snapshot newer than every delta wins.
+    map.applySnapshot(
+      snapshot({ seats: snapshot().seats.map((s) => ({ ...s, version: 9, state: 'booked' })) }),
+    );
+    expect(map.seat(1)).toMatchObject({ state: 'booked', version: 9 });
+  });
+
   it('ignores a delta whose version is not newer than the one shown', () => {
     const map = new SeatMapState({ schedule: (fn) => fn() });
     map.applySnapshot(snapshot());

@@ -54,6 +54,12 @@ export class SeatMapState {
   /** Seats of the viewer's own live holds and bookings on this run. */
   readonly #mine = new Set<number>();
   #queue: SeatDelta[] = [];
+  /**
+   * The newest delta seen for each seat. The server joins the room before it reads a snapshot,
+   * so a change committed after that read can arrive before the snapshot's ack: re-applied over
+   * every snapshot, these keep an older snapshot from undoing what the map already has.
+   */
+  readonly #latest = new Map<number, SeatDelta>();
   #flushQueued = false;
   #digestTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -127,7 +133,6 @@ export class SeatMapState {
     this.#segment = { from: snapshot.from.seq, to: snapshot.to.seq };
     this.#boarding = snapshot.from;
     this.#stops = new Map(snapshot.stops.map((stop) => [stop.seq, stop]));
-    this.#queue = [];
     this.#index.clear();
     this.#mine.clear();
     snapshot.seats.forEach((s, i) => {
@@ -135,6 +140,9 @@ export class SeatMapState {
       if (s.state === 'yours') this.#mine.add(s.seatId);
     });
     this.#seats = snapshot.seats.map((s) => ({ ...s }));
+    // Whatever is queued is in #latest too: apply the lot now, newer versions only.
+    this.#queue = [...this.#latest.values()];
+    this.flush();
     const offset = Date.parse(snapshot.serverNow) - now;
     this.#selecting = Object.fromEntries(
       snapshot.selecting.map((m) => [m.seatId, Date.parse(m.until) - offset]),
@@ -145,6 +153,10 @@ export class SeatMapState {
 
   /** Queues a batch; it is applied with any others on the next frame. */
   queue(deltas: readonly SeatDelta[]): void {
+    for (const delta of deltas) {
+      const newest = this.#latest.get(delta.seatId);
+      if (!newest || newest.version < delta.version) this.#latest.set(delta.seatId, delta);
+    }
     this.#queue.push(...deltas);
     if (this.#flushQueued) return;
     this.#flushQueued = true;
