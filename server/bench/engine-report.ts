@@ -3,7 +3,7 @@ import { APT_HINT, ENGINE_HOLD_STATEMENTS } from './pgbench.ts';
 import { RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
 import { median, percentile, round, table } from './stats.ts';
 
-/** pgbench runs the engine's statements; pgbench_steps the raw baseline's twelve. */
+/** pgbench runs the engine's statements; pgbench_steps the raw baseline's thirteen. */
 export type Path = 'engine' | 'raw' | 'pgbench' | 'pgbench_steps';
 
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -53,8 +53,8 @@ export function report(
   console.log(`\n${explained}\n`);
   console.log(
     `holds/s of fresh seats, median of ${ROUNDS} round(s) x ${SECONDS} s; pool size = clients` +
-      ` = concurrency. raw: the hold's twelve steps one by one through pg; pgbench: the` +
-      ` engine's statements, -M prepared; pgbench steps: the raw twelve, -M prepared` +
+      ` = concurrency. raw: the hold's thirteen steps one by one through pg; pgbench: the` +
+      ` engine's statements, -M prepared; pgbench steps: the raw thirteen, -M prepared` +
       ` (${pgbench ?? `not found: ${APT_HINT}`})`,
   );
   console.log(
@@ -115,7 +115,7 @@ export function report(
     pgbench_c8: pgbenchAt(8),
     pgbench_c32: pgbenchAt(32),
     ratio_pgbench_c8: pgbench ? round(ratioPgbench, 3) : 'n/a',
-    // The same steps as twelve prepared statements: what the database does without the function.
+    // The same steps as thirteen prepared statements: what the database does without the function.
     pgbench_steps_c8: pgbenchAt(8, 'pgbench_steps'),
     ratio_pgbench_steps_c8: pgbench ? round(med('engine', 8) / med('pgbench_steps', 8), 3) : 'n/a',
   };

@@ -31,6 +31,7 @@ import {
   JOURNEY_OVERLAP,
   LOCK_SEATS,
   LOCK_USER,
+  RUN_TAKES_BOOKINGS,
   RECORD_TRANSITIONS,
   SEAT_OVERLAP,
   bookingView,
@@ -198,7 +199,7 @@ export function holdScript(f: BenchFixture, holdSeconds: number): string {
 }
 
 /**
- * The raw baseline's twelve statements, one per step, as a pgbench script: the database's
+ * The raw baseline's thirteen statements, one per step, as a pgbench script: the database's
  * ceiling for the hold's steps sent one by one, each prepared.
  */
 export function stepwiseScript(f: BenchFixture, holdSeconds: number): string {
@@ -219,6 +220,7 @@ export function stepwiseScript(f: BenchFixture, holdSeconds: number): string {
   ]);
   return script(f, [
     bind(CLAIM_KEY, [':uid', x.key, literal('hold'), x.hash]),
+    bind(RUN_TAKES_BOOKINGS, [String(f.runId)]),
     bind(LOCK_USER, [':uid']),
     bind(JOURNEY_OVERLAP, [':uid', x.departs, x.arrives]),
     bind(LOCK_SEATS, ['array[:seat]::bigint[]']),

@@ -6,6 +6,7 @@ import {
   LIVE,
   SEAT_OVERLAP as ENGINE_SEAT_OVERLAP,
 } from '../src/modules/booking/seats.repository.ts';
+import { RUN_TAKES_BOOKINGS as ENGINE_RUN_TAKES_BOOKINGS } from '../src/modules/catalog/runs.repository.ts';
 import { newPnr } from '../src/modules/booking/pnr.ts';
 import { requestHash } from '../src/modules/idempotency/idempotency.ts';
 import { benchStationName, type BenchFixture } from './bench-db.ts';
@@ -20,6 +21,7 @@ import { benchStationName, type BenchFixture } from './bench-db.ts';
  */
 export const CLAIM_KEY = `insert into idempotency_keys (user_id, key, operation, request_hash)
      values ($1, $2, $3, $4) on conflict do nothing returning 1`;
+export const RUN_TAKES_BOOKINGS = numbered(ENGINE_RUN_TAKES_BOOKINGS);
 export const LOCK_USER = `select id from users where id = $1 for no key update`;
 export const JOURNEY_OVERLAP = `select b.pnr from bookings b
       where b.user_id = $1 and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
@@ -39,10 +41,11 @@ export const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor
                        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)) insert into outbox (event, room, payload) values ($7, $8, $9::jsonb), ($10, $11, $12::jsonb)`;
 export const COMPLETE_KEY = `update idempotency_keys set status = 'completed', response = $1::jsonb where user_id = $2 and key = $3`;
 
-/** The raw path's round trips, in order: BEGIN, the ten statements above, COMMIT. */
+/** The raw path's round trips, in order: BEGIN, the eleven statements above, COMMIT. */
 export const RAW_STATEMENTS = [
   'BEGIN',
   CLAIM_KEY,
+  RUN_TAKES_BOOKINGS,
   LOCK_USER,
   JOURNEY_OVERLAP,
   LOCK_SEATS,
@@ -87,6 +90,8 @@ export async function rawHold(
     await client.query('BEGIN');
     const claimed = await client.query(CLAIM_KEY, [userId, key, 'hold', hash]);
     if (claimed.rowCount !== 1) throw new Error(`raw hold: key ${key} already claimed`);
+    const open = await client.query(RUN_TAKES_BOOKINGS, [f.runId]);
+    if (open.rows.length !== 1) throw new Error(`raw hold: run ${f.runId} takes no bookings`);
     await client.query(LOCK_USER, [userId]);
     const clash = await client.query(JOURNEY_OVERLAP, [userId, f.journey[0], f.journey[1]]);
     if (clash.rows.length > 0)

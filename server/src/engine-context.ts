@@ -22,6 +22,8 @@ export interface TestHooks {
   beforeRefusalStored?: (seatIds: number[]) => Promise<void>;
   /** The hold function turned a hold away; its transaction is still open (not rolled back). */
   onSeatsTaken?: (seatIds: number[]) => Promise<void>;
+  /** Every hold takes the statement-by-statement path (holdTx), not the hold function. */
+  stepwiseHolds?: boolean;
 }
 
 export interface EngineContext {

@@ -1,7 +1,7 @@
 import {
   ackSchema,
+  ackSchemas,
   commandSchemas,
-  ERROR_CODES,
   type HttpRouteSpec,
   type AuthTokens,
   type BookingView,
@@ -17,15 +17,9 @@ import { MAX_FRAME_BYTES } from '../../src/realtime/socket-server.ts';
 import { createTestDb, type TestDb } from '../support/harness.ts';
 import { createTestRun, holdInput, key, localDate, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, type ClientSocket } from '../support/live.ts';
-import {
-  routeOf,
-  signUp,
-  startNode,
-  TRANSPORT,
-  undescribed,
-  type TestNode,
-} from '../support/node.ts';
+import { signUp, startNode, TRANSPORT, type TestNode } from '../support/node.ts';
 import { arbitraryOf, mutatedOne, type Hints } from '../support/zod-arbitrary.ts';
+import { httpRequestOf, judgeHttpAnswer, type HttpCase } from '../support/fuzz-http.ts';
 
 /**
  * Property: whatever a client sends, over any command or route, the answer is a success or a
@@ -41,7 +35,7 @@ const ACK_TIMEOUT_MS = 15_000;
 const anyAck = ackSchema(z.unknown());
 const PASSWORD = 'correct horse battery';
 
-type Who = 'anonymous' | 'user' | 'admin' | 'garbage';
+type Who = HttpCase['who'];
 
 interface SocketCase {
   kind: 'socket';
@@ -50,18 +44,6 @@ interface SocketCase {
   /** How the frame is laid out: `(payload, ack)`, `(ack)`, `(payload, extra, ack)`, no ack. */
   frame: 'normal' | 'no-payload' | 'extra-argument' | 'no-ack';
   payload: unknown;
-}
-
-interface HttpCase {
-  kind: 'http';
-  /** `METHOD /path` of the route under test. */
-  route: string;
-  method: string;
-  who: Who;
-  input: unknown;
-  /** A raw piece glued to the path after encoding: a malformed percent-escape and the like. */
-  tamper: string | null;
-  rawBody: string | null;
 }
 
 type Case = SocketCase | HttpCase;
@@ -291,6 +273,9 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
     if (ack === TIMEOUT) return `no ack within ${ACK_TIMEOUT_MS} ms`;
     const parsed = anyAck.safeParse(ack);
     if (!parsed.success) return `not an ack: ${JSON.stringify(ack).slice(0, 200)}`;
+    const described = ackSchemas[c.event].safeParse(ack);
+    if (!described.success)
+      return `an ack the contract does not describe: ${described.error.message}`;
     if (parsed.data.ok && c.event === 'hold:create' && c.who === 'user') {
       // Let go at once, or the user's own journeys would refuse every later hold as overlapping.
       const held = parsed.data.data as BookingView;
@@ -305,22 +290,7 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
 
   async function performHttp(c: HttpCase): Promise<string | null> {
     const route = routesByName.get(c.route)!;
-    const input = (c.input ?? {}) as { params?: unknown; query?: unknown; body?: unknown };
-    let path = route.path.replace(/:([a-zA-Z]+)/g, (_, name: string) => {
-      const v = (input.params as Record<string, unknown> | null)?.[name];
-      // A lone surrogate cannot travel in a URL; malformed escapes come from `tamper`.
-      return encodeURIComponent(wellFormed(typeof v === 'string' ? v : JSON.stringify(v)));
-    });
-    if (c.tamper) path += c.tamper;
-    const query =
-      input.query && typeof input.query === 'object' && !Array.isArray(input.query)
-        ? new URLSearchParams(
-            Object.entries(input.query).map(([k, v]): [string, string] => [
-              k,
-              wellFormed(typeof v === 'string' ? v : JSON.stringify(v)),
-            ]),
-          ).toString()
-        : encodeURIComponent(wellFormed(JSON.stringify(input.query)));
+    const { path, query, body } = httpRequestOf(route, c);
     // Signing out everywhere as the fuzzer or the admin would end every later case's session:
     // that route gets a fresh sign-in of the victim instead.
     const disposable =
@@ -334,10 +304,6 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
           : c.who === 'garbage'
             ? 'not.a.token'
             : undefined;
-    const canHaveBody = c.method !== 'GET';
-    const body = !canHaveBody
-      ? undefined
-      : (c.rawBody ?? (input.body === undefined ? undefined : JSON.stringify(input.body)));
     const res = await fetch(`${node.url}${path}${query ? `?${query}` : ''}`, {
       method: c.method,
       headers: {
@@ -348,37 +314,10 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
     });
     const text = await res.text();
     if (route.path === '/api/admin/gateway' && c.method === 'PUT') await resetGateway();
-    if (res.status >= 500) return `status ${res.status}: ${text.slice(0, 200)}`;
     // Paths a tamper took away from the API: the static site answers.
-    if (!node.app.router.serves(path)) return null;
-    // A success is one the route it landed on describes (a tampered path may land elsewhere).
-    const landed = res.ok ? routeOf(c.method, path) : null;
-    const format = landed?.format ?? 'ack';
-    if (landed && format !== 'ack' && format !== 'json') return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return `not JSON (status ${res.status}): ${text.slice(0, 100)}`;
-    }
-    if (landed) {
-      const problem = undescribed(landed, json);
-      if (problem) return `an answer its route does not describe: ${problem}`;
-      if (format === 'json') return null;
-    }
-    const answer = anyAck.safeParse(json);
-    tally(
-      route.path,
-      answer.success && !answer.data.ok ? answer.data.error.code : String(res.status),
-    );
-    if (!answer.success) {
-      // /api/health answers 503 with its report as `data` and `ok` false.
-      if (route.path === '/api/health' && route.answer.safeParse(json).success) return null;
-      return `not an answer: ${text.slice(0, 200)}`;
-    }
-    if (!answer.data.ok && !ERROR_CODES.includes(answer.data.error.code)) return 'unknown code';
-    if (!answer.data.ok && answer.data.error.code === 'INTERNAL') return 'INTERNAL';
-    return null;
+    const verdict = judgeHttpAnswer(route, c.method, path, res, text, node.app.router.serves(path));
+    if (verdict.code) tally(route.path, verdict.code);
+    return verdict.problem;
   }
 
   async function resetGateway() {
@@ -425,9 +364,6 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
 });
 
 const TIMEOUT = Symbol('timeout');
-
-/** A lone surrogate cannot travel in a URL (it is not UTF-8); malformed escapes come from `tamper`. */
-const wellFormed = (s: string | undefined) => (s ?? '').replace(/\p{Cs}/gu, '\ufffd');
 
 /** Answers seen per target, printed after the run: how deep the cases got. */
 const seen = new Map<string, Map<string, number>>();

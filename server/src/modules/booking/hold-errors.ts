@@ -21,3 +21,8 @@ export function seatIdsFromExclusion(err: unknown, fallback: number[]): number[]
 export function isPnrCollision(err: unknown) {
   return (err as { constraint?: unknown }).constraint === 'bookings_pnr_key';
 }
+
+/** The run takes no more bookings (its status is no longer `scheduled`). */
+export function runClosed(trainNumber: string): DomainError {
+  return new DomainError('INVALID_STATE', `Train ${trainNumber} is no longer taking bookings.`);
+}

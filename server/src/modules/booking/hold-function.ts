@@ -12,6 +12,7 @@ import { LAPSED, LIVE } from './seats.repository.ts';
  * transaction's last statement. It answers what happened as `kind`:
  * - `held`: the booking, its seats and the bumped seats' occupancy rows;
  * - `claimed`: the key was already there (a retry): nothing else was done;
+ * - `closed`: the run no longer takes bookings (its status in the database);
  * - `overlap`: the user has a journey then (`pnr`);
  * - `taken`: live bookings have these seats (`seatIds`), or the exclusion constraint turned
  *   them away (ON CONFLICT DO NOTHING inserted fewer);
@@ -57,6 +58,12 @@ begin
   values (p_user, p_key, 'hold', p_request_hash) on conflict do nothing;
   if not found then
     return jsonb_build_object('kind', 'claimed');
+  end if;
+
+  -- The run's status as the database has it, not as a node's route cache remembers it.
+  perform 1 from runs where id = p_run and status = 'scheduled';
+  if not found then
+    return jsonb_build_object('kind', 'closed');
   end if;
 
   perform 1 from users where id = p_user for no key update;
@@ -164,6 +171,7 @@ export type HoldFunctionResult =
         lockWaitMs: number;
       })
   | { kind: 'claimed' }
+  | { kind: 'closed' }
   | { kind: 'overlap'; pnr: string }
   | ({
       kind: 'taken';

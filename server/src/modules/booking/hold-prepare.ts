@@ -4,6 +4,7 @@ import type { EngineContext } from '../../engine-context.ts';
 import { arrivalAt, departureAt, type RunRoute, type SeatInfo } from '../catalog/route-cache.ts';
 import { resolveSegment, type Segment } from '../catalog/segment.ts';
 import { requestHash } from '../idempotency/idempotency.ts';
+import { runClosed } from './hold-errors.ts';
 
 /** Everything a hold needs that does not take a lock: read (mostly from memory) before the transaction. */
 export interface PreparedHold {
@@ -27,12 +28,8 @@ export interface PreparedHold {
 export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<PreparedHold> {
   const route = await ctx.catalog.route(req.runId);
   if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
-  if (route.status !== 'scheduled') {
-    throw new DomainError(
-      'INVALID_STATE',
-      `Train ${route.trainNumber} is no longer taking bookings.`,
-    );
-  }
+  // Checked again in the hold's transaction (runs.repository.ts): this cache may be behind.
+  if (route.status !== 'scheduled') throw runClosed(route.trainNumber);
   const segment = resolveSegment(route, req.from, req.to);
   const boardingAt = departureAt(route, segment.from);
   if (hasLeft(boardingAt, Date.now())) {

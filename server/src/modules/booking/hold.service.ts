@@ -20,6 +20,7 @@ import {
   type Outcome,
 } from '../idempotency/idempotency.ts';
 import { users } from '../auth/users.repository.ts';
+import { takesBookings } from '../catalog/runs.repository.ts';
 import { expireLapsed } from './lapse.ts';
 import { LIVE, seats } from './seats.repository.ts';
 import { newPnr } from './pnr.ts';
@@ -27,7 +28,7 @@ import { announceBumped, bumpSeats } from './seat-changes.ts';
 import { holdInOneStatement } from './hold-function.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
 import { heldView } from './held-view.ts';
-import { isPnrCollision, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
+import { isPnrCollision, runClosed, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
 
 /**
  * Filled in by a hold for whoever wants to see inside it (the race demo). Only a probed hold pays
@@ -90,7 +91,7 @@ export async function holdSeats(
 ) {
   const prepared = await prepare(ctx, parse(holdRequestSchema, input));
   let extraSeats: number[] = [];
-  let stepwise = false;
+  let stepwise = ctx.hooks.stepwiseHolds ?? false;
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await ctx.tx(async (em) => {
@@ -166,6 +167,8 @@ async function holdInOneTrip(
       if (claim.kind === 'replay') return claim.outcome;
       throw new UseStepwise();
     }
+    case 'closed':
+      return settle(em, actor.userId, req.idempotencyKey, failure(runClosed(p.route.trainNumber)));
     case 'overlap':
       return settle(em, actor.userId, req.idempotencyKey, failure(journeyOverlap(r.pnr)));
     case 'lapsed':
@@ -216,6 +219,9 @@ async function holdTx(
   const { req, segment } = p;
   const claim = await claimKey<BookingView>(em, actor.userId, req.idempotencyKey, 'hold', p.hash);
   if (claim.kind === 'replay') return claim.outcome;
+  if (!(await takesBookings(em, req.runId))) {
+    return settle(em, actor.userId, req.idempotencyKey, failure(runClosed(p.route.trainNumber)));
+  }
 
   await users.lockForJourney(em, actor.userId);
   const clash = await query<{ pnr: string }>(
