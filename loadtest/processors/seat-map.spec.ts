@@ -11,6 +11,7 @@ const seat = (seatId: number, version: number, state: 'free' | 'held' | 'booked'
   classCode: 'SL',
   version,
   state,
+  rac: false,
 });
 const stop = (seq: number, code: string) => ({
   seq,

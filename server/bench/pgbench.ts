@@ -189,6 +189,7 @@ export function holdScript(f: BenchFixture, holdSeconds: number): string {
     literal('{"Passenger 1"}'),
     literal('{30}'),
     literal('{NULL}'),
+    literal('{NULL}'),
     'true',
   ]);
   return script(f, [

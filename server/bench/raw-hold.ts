@@ -1,4 +1,4 @@
-import { rooms, seatLabel, type BookingView, type SeatDelta } from '@berth/shared';
+import { rooms, seatLabel, standingLabel, type BookingView, type SeatDelta } from '@berth/shared';
 import type pg from 'pg';
 import { numbered } from '../src/common/sql.ts';
 import { BUMP_SEATS as ENGINE_BUMP_SEATS } from '../src/modules/booking/seat-changes.ts';
@@ -24,7 +24,7 @@ export const CLAIM_KEY = `insert into idempotency_keys (user_id, key, operation,
 export const RUN_TAKES_BOOKINGS = numbered(ENGINE_RUN_TAKES_BOOKINGS);
 export const LOCK_USER = `select id from users where id = $1 for no key update`;
 export const JOURNEY_OVERLAP = `select b.pnr from bookings b
-      where b.user_id = $1 and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
+      where b.user_id = $1 and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted') and ${LIVE}
         and b.journey && tstzrange($2, $3) limit 1`;
 export const LOCK_SEATS = `select id from seats where id = any($1) order by id for update`;
 export const SEAT_OVERLAP = numbered(ENGINE_SEAT_OVERLAP);
@@ -33,8 +33,12 @@ export const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_
      values ($1, $2, $3, $4, $5, $6, 'held', tstzrange($7, $8),
              now() + make_interval(secs => $9), now() + make_interval(secs => $10), $11, $12)
      returning id, expires_at, created_at`;
-export const INSERT_BOOKING_SEAT = `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
-     values ($1, $2, int4range($3, $4), $5, $6, $7)
+/** The passenger and their seat row in one statement, as the engine's insertParty writes them. */
+export const INSERT_BOOKING_SEAT = `with party as (
+       insert into booking_passengers (booking_id, position, name, age, gender, berth_preference)
+       values ($1, 0, $5, $6, null, $7) returning id)
+     insert into booking_seats (booking_id, seat_id, stops, part, passenger_id)
+     select $1, $2, int4range($3, $4), '[0,2)', party.id from party
      on conflict do nothing returning seat_id`;
 export const BUMP_SEATS = numbered(ENGINE_BUMP_SEATS);
 export const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor, actor_user_id, action, booking_id, before, after)
@@ -213,6 +217,17 @@ export function bookingView(
     },
     classCode: f.classCode,
     status: 'held',
+    place: 'berth',
+    passengers: [
+      {
+        name: 'Passenger 1',
+        age: 30,
+        gender: null,
+        berthPreference: null,
+        standing: standingLabel('held', 'berth', { coach: 'S1', number, berth }, null),
+        seat: { coach: 'S1', number, berth },
+      },
+    ],
     expiresAt: new Date(expiresAt).toISOString(),
     serverNow: new Date().toISOString(),
     farePaise: f.farePaise,

@@ -22,8 +22,9 @@ describe('the database itself refuses an overlapping sale', () => {
     const held = await engine.hold(users[0]!, holdInput(run, [seat], 0, 3));
     const insert = (stops: string, part = '[0,2)', active = true) =>
       db.pool.query(
-        `insert into booking_seats (booking_id, seat_id, stops, part, active, passenger_name, passenger_age)
-         values ($1, $2, $3::int4range, $4::int4range, $5, 'Intruder', 40)`,
+        `insert into booking_seats (booking_id, seat_id, stops, part, active, passenger_id)
+         select $1, $2, $3::int4range, $4::int4range, $5, id
+           from booking_passengers where booking_id = $1`,
         [held.id, seat, stops, part, active],
       );
     await expect(insert('[2,4)')).rejects.toMatchObject({ code: '23P01' });
@@ -38,8 +39,9 @@ describe('the database itself refuses an overlapping sale', () => {
     const held = await engine.hold(users[1]!, holdInput(run, [seat], 0, 1));
     const insert = (part: string) =>
       db.pool.query(
-        `insert into booking_seats (booking_id, seat_id, stops, part, passenger_name, passenger_age)
-         values ($1, $2, '[2,4)'::int4range, $3::int4range, 'RAC', 30)`,
+        `insert into booking_seats (booking_id, seat_id, stops, part, passenger_id)
+         select $1, $2, '[2,4)'::int4range, $3::int4range, id
+           from booking_passengers where booking_id = $1`,
         [held.id, seat, part],
       );
     await expect(insert('[0,1)')).resolves.toBeDefined();

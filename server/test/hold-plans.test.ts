@@ -81,6 +81,7 @@ describe('the hold finds booking seats by seat id, in plans made on an empty tab
           ['Passenger 1'],
           [30],
           [null],
+          [null],
           true,
         ],
       });

@@ -74,13 +74,17 @@ describe('the integrity checker', () => {
     await db.pool.query('alter table booking_seats drop constraint booking_seats_no_overlap');
     try {
       await expectCaught(
-        // The second row also outnumbers the seat's version: no hold bumped it.
-        ['overlapping-active-seats', 'seat-version-behind'],
+        // The second row also outnumbers the seat's version (no hold bumped it), and seats its
+        // passenger twice.
+        ['overlapping-active-seats', 'seat-version-behind', 'live-booking-seats'],
         [
-          `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age)
-           values (${bookings.confirmed}, ${bookings.heldSeat}, '[1,3)', 'Twice', 30)`,
+          `insert into booking_seats (booking_id, seat_id, stops, passenger_id)
+           select ${bookings.confirmed}, ${bookings.heldSeat}, '[1,3)', id
+             from booking_passengers where booking_id = ${bookings.confirmed} limit 1`,
         ],
-        [`delete from booking_seats where passenger_name = 'Twice'`],
+        [
+          `delete from booking_seats where booking_id = ${bookings.confirmed} and seat_id = ${bookings.heldSeat}`,
+        ],
       );
     } finally {
       await db.pool.query(

@@ -1,3 +1,4 @@
+import type { BookingStatus, PlaceKind } from './schemas/booking.ts';
 import type { OccupancySpan, SeatState } from './schemas/seats.ts';
 
 /** Half-open stop ranges [from, to) overlap: 0->2 and 2->4 do not, 0->3 overlaps both. */
@@ -5,16 +6,17 @@ export function segmentsOverlap(a: { from: number; to: number }, b: { from: numb
   return a.from < b.to && b.from < a.to;
 }
 
-/** Booked beats held beats free, over every span that touches the segment. */
+/** Booked beats RAC beats held beats free, over every span that touches the segment. */
 export function stateForSegment(
   occupancy: readonly OccupancySpan[],
   segment: { from: number; to: number },
-): 'free' | 'held' | 'booked' {
-  let state: 'free' | 'held' | 'booked' = 'free';
+): 'free' | 'held' | 'booked' | 'rac' {
+  let state: 'free' | 'held' | 'rac' = 'free';
   for (const span of occupancy) {
     if (!segmentsOverlap(span, segment)) continue;
     if (span.state === 'booked') return 'booked';
-    state = 'held';
+    if (span.state === 'rac') state = 'rac';
+    else if (state === 'free') state = 'held';
   }
   return state;
 }
@@ -51,6 +53,11 @@ export function freeStretches(
 
 export function isTaken(state: SeatState) {
   return state !== 'free';
+}
+
+/** A seat a hold may take: free for the segment, and not a RAC berth (sold only by request). */
+export function canHold(seat: { state: SeatState; rac: boolean }): boolean {
+  return seat.state === 'free' && !seat.rac;
 }
 
 /** Fare in paise: a base per passenger plus a rate per kilometre travelled. */
@@ -92,3 +99,36 @@ export const TRAVEL_CLASS_NAMES = {
   '3A': 'AC 3 Tier',
   EC: 'Executive Chair Car',
 } as const;
+
+/**
+ * Where one passenger stands, as a PNR enquiry prints it: `CNF S1/36 LB`, `RAC 4`, `WL 12`,
+ * `HELD S1/36 LB` (or `HELD RAC S1/71`, `HELD WL`) while unpaid, `CAN` once cancelled.
+ * `queueNumber` is their RAC or WL number (per run and class, in order of payment).
+ */
+export function standingLabel(
+  status: BookingStatus,
+  place: PlaceKind,
+  seat: { coach: string; number: number; berth: string } | null,
+  queueNumber: number | null,
+): string {
+  const at = seat ? `${seat.coach}/${seat.number}` : '';
+  switch (status) {
+    case 'confirmed':
+      return `CNF ${at} ${seat?.berth ?? ''}`.trim();
+    case 'rac':
+      return `RAC ${queueNumber ?? ''}`.trim();
+    case 'waitlisted':
+      return `WL ${queueNumber ?? ''}`.trim();
+    case 'held':
+    case 'paying':
+      if (place === 'waitlist') return 'HELD WL';
+      if (place === 'rac') return `HELD RAC ${at}`.trim();
+      return `HELD ${at} ${seat?.berth ?? ''}`.trim();
+    case 'cancelled':
+      return 'CAN';
+    case 'expired':
+      return 'EXPIRED';
+    case 'released':
+      return 'RELEASED';
+  }
+}

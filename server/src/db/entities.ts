@@ -3,7 +3,7 @@
 import { RefreshToken } from '../modules/auth/refresh-token.entity.ts';
 import { User } from '../modules/auth/user.entity.ts';
 import { AuditEntry, OutboxEvent, OutboxPruneMark } from '../modules/audit/audit.entities.ts';
-import { Booking, BookingSeat } from '../modules/booking/booking.entities.ts';
+import { Booking, BookingPassenger, BookingSeat } from '../modules/booking/booking.entities.ts';
 import {
   Coach,
   Run,
@@ -32,6 +32,7 @@ export const entities = [
   Run,
   Seat,
   Booking,
+  BookingPassenger,
   BookingSeat,
   Payment,
   Refund,

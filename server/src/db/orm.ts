@@ -9,6 +9,7 @@ import { Migration20261123000000_initial } from './migrations/Migration202611230
 import { Migration20261123010000_auth } from './migrations/Migration20261123010000_auth.ts';
 import { Migration20261123020000_realtime } from './migrations/Migration20261123020000_realtime.ts';
 import { Migration20261124000000_outbox_pruning } from './migrations/Migration20261124000000_outbox_pruning.ts';
+import { Migration20261202000000_waitlist } from './migrations/Migration20261202000000_waitlist.ts';
 
 /** Every migration, in order. Listed explicitly so tsx, vitest and tsc all see the same set. */
 export const migrationsList = [
@@ -19,6 +20,7 @@ export const migrationsList = [
     name: 'Migration20261124000000_outbox_pruning',
     class: Migration20261124000000_outbox_pruning,
   },
+  { name: 'Migration20261202000000_waitlist', class: Migration20261202000000_waitlist },
 ];
 
 export interface OrmOptions {

@@ -2,7 +2,7 @@ import { query } from '../common/sql.ts';
 import type { Check } from './report.ts';
 
 /** Statuses whose bookings occupy seats; every other status must have freed them. */
-const OCCUPYING = `('held', 'paying', 'confirmed')`;
+const OCCUPYING = `('held', 'paying', 'confirmed', 'rac')`;
 
 /**
  * Invariant 1 itself, as a plain self-join: it must not lean on the exclusion constraint, which
@@ -39,35 +39,38 @@ export const overlappingActiveSeats: Check = {
   },
 };
 
+/** SQL: the booking `b` sits (is not, or not yet, waiting for a place). */
+const SITTING = `(b.status in ${OCCUPYING} and b.place <> 'waitlist')`;
+
 /**
- * A held, paying or confirmed booking owns its seats: at least one row and every row active. An
- * inactive row means its seat was given back while the booking still counts on it.
+ * A held, paying, confirmed or RAC booking on seats gives each passenger exactly one active seat
+ * row. A missing row means a seat was given back while the booking still counts on it; two mean
+ * a passenger sits twice (a promotion that forgot to free the RAC half).
  */
 export const liveBookingSeats: Check = {
   name: 'live-booking-seats',
   invariant: 1,
   async run({ em }) {
-    const rows = await query<{ id: string; status: string; active: number; inactive: number }>(
+    const rows = await query<{ id: string; status: string; passengers: number; active: number }>(
       em,
-      `select b.id, b.status,
-              count(bs.id) filter (where bs.active)::int as active,
-              count(bs.id) filter (where not bs.active)::int as inactive
+      `select b.id, b.status, count(distinct p.id)::int as passengers, count(bs.id)::int as active
          from bookings b
-         left join booking_seats bs on bs.booking_id = b.id
-        where b.status in ${OCCUPYING}
+         left join booking_passengers p on p.booking_id = b.id
+         left join booking_seats bs on bs.passenger_id = p.id and bs.active
+        where ${SITTING}
         group by b.id
-       having count(bs.id) filter (where bs.active) = 0 or count(bs.id) filter (where not bs.active) > 0
+       having count(p.id) = 0 or count(distinct p.id) filter (where bs.id is null) > 0
+           or count(bs.id) <> count(distinct p.id)
         order by b.id`,
     );
-    return rows.map((r) =>
-      r.active === 0
-        ? `booking ${r.id} is ${r.status} but has no active seat row`
-        : `booking ${r.id} is ${r.status} but has ${r.inactive} inactive seat row(s) beside ${r.active} active`,
+    return rows.map(
+      (r) =>
+        `booking ${r.id} is ${r.status} with ${r.passengers} passenger(s) but ${r.active} active seat row(s), not one each`,
     );
   },
 };
 
-/** An expired, released or cancelled booking must have given back every seat. */
+/** An expired, released, cancelled or waiting booking must have (or have given back) no seat. */
 export const endedBookingSeats: Check = {
   name: 'ended-booking-seats',
   invariant: 1,
@@ -77,7 +80,7 @@ export const endedBookingSeats: Check = {
       `select b.id, b.status, array_agg(bs.seat_id order by bs.seat_id)::text[] as seat_ids
          from bookings b
          join booking_seats bs on bs.booking_id = b.id and bs.active
-        where b.status not in ${OCCUPYING}
+        where not ${SITTING}
         group by b.id
         order by b.id`,
     );

@@ -8,14 +8,9 @@ import type { Check } from './report.ts';
  * set-based query over all runs, legs and classes at once; none is derived from another.
  */
 
-/** Booking statuses that are RAC. None yet: add 'rac' here when the waitlist issue lands. */
-const RAC_STATUSES: readonly string[] = [];
-
 const CONFIRMED = `b.status = 'confirmed'`;
-const RAC =
-  RAC_STATUSES.length > 0
-    ? `b.status in (${RAC_STATUSES.map((s) => `'${s}'`).join(', ')})`
-    : 'false';
+/** A paid RAC half: its berth counts once, in the RAC column, however many halves are sold. */
+const RAC = `b.status = 'rac'`;
 /** A lapsed hold (hold_until passed) no longer counts: its seat is free, swept or not. */
 const LIVE_HOLD = `(b.status in ('held', 'paying') and b.hold_until > now())`;
 

@@ -40,6 +40,8 @@ export async function createTestRun(
     departsInMinutes?: number;
     departsAt?: Date;
     codes?: string[];
+    /** How many of the SL class's last seats are RAC berths (sold only as halves, by request). */
+    racSeats?: number;
   } = {},
 ): Promise<TestRun> {
   const stopCount = opts.codes?.length ?? opts.stops ?? 5;
@@ -103,6 +105,11 @@ export async function createTestRun(
       [runId, coach.rows[0]!.id, classCode, berths, seatsPerClass],
     );
     seats[classCode] = r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+  }
+  if (opts.racSeats) {
+    await pool.query(`update seats set rac = true where id = any($1)`, [
+      seats.SL!.slice(-opts.racSeats),
+    ]);
   }
   return { runId, stops: codes, seats, departsAt };
 }

@@ -1,15 +1,24 @@
 import { z } from 'zod';
 import { serialId, stationCode } from './common.ts';
 
-/** How a seat is taken on one stretch of the route. */
-export const OCCUPANCY_STATES = ['held', 'booked'] as const;
+/**
+ * How a seat is taken on one stretch of the route: held (unpaid), booked (paid, a berth of its
+ * own), rac (paid, half of a RAC berth).
+ */
+export const OCCUPANCY_STATES = ['held', 'booked', 'rac'] as const;
 export type OccupancyState = (typeof OCCUPANCY_STATES)[number];
+
+/** The halves of a RAC berth, as two RAC passengers share it. */
+export const BERTH_HALVES = ['first', 'second'] as const;
+export type BerthHalf = (typeof BERTH_HALVES)[number];
 
 /** One taken stretch of a seat: stops `from` (inclusive) to `to` (exclusive), by route seq. */
 export const occupancySpanSchema = z.object({
   from: z.number(),
   to: z.number(),
   state: z.enum(OCCUPANCY_STATES),
+  /** The half of a RAC berth this stretch takes; absent when it takes the whole berth. */
+  half: z.enum(BERTH_HALVES).optional(),
 });
 export type OccupancySpan = z.infer<typeof occupancySpanSchema>;
 
@@ -22,7 +31,7 @@ export const seatDeltaSchema = z.object({
 export type SeatDelta = z.infer<typeof seatDeltaSchema>;
 
 /** The state of a seat as one viewer sees it for one segment. */
-export const SEAT_STATES = ['free', 'held', 'booked', 'yours'] as const;
+export const SEAT_STATES = ['free', 'held', 'booked', 'rac', 'yours'] as const;
 export type SeatState = (typeof SEAT_STATES)[number];
 
 /** `from`/`to` default to the run's first and last stop (a kiosk showing the whole run). */
@@ -40,6 +49,8 @@ export const seatMapSeatSchema = z.object({
   classCode: z.string(),
   version: z.number(),
   state: z.enum(SEAT_STATES),
+  /** A RAC berth: never held whole, its halves sold by `booking:request` once the rest are gone. */
+  rac: z.boolean(),
   /**
    * A seat taken on part of this segment and free on the rest: its live spans that touch the
    * segment, shaped as a delta carries them, so a viewer can tell where it is still free. Absent

@@ -21,8 +21,10 @@ export const pnrStatusSchema = z.object({
   to: z.object({ code: z.string(), arrivesAt: z.string() }),
   classCode: z.string(),
   status: z.enum(BOOKING_STATUSES),
-  /** Per passenger, in order: coach and berth, never names or ages. */
+  /** Per seat, in order: coach and berth, never names or ages. */
   seats: z.array(z.object({ coach: z.string(), number: z.number(), berth: z.string() })),
+  /** Per passenger, in order, where they stand (`CNF S1/36 LB`, `RAC 4`, `WL 12`), nothing more. */
+  passengers: z.array(z.string()),
 });
 export type PnrStatus = z.infer<typeof pnrStatusSchema>;
 

@@ -36,17 +36,30 @@ export interface TravelClassSpec {
   baseFarePaise: number;
   perKmPaise: number;
   sortOrder: number;
+  /**
+   * How many side-lower berths of each run's last coach of the class are RAC berths: shared by
+   * two RAC passengers, sold only once the class's other berths are gone. Berth classes only.
+   */
+  racBerths: number;
 }
 
 /** Fares are a flat part (reservation and superfast charges) plus a rate per km, in paise. */
 export const TRAVEL_CLASSES: readonly TravelClassSpec[] = [
-  { code: 'SL', name: TRAVEL_CLASS_NAMES['SL'], baseFarePaise: 2000, perKmPaise: 50, sortOrder: 1 },
+  {
+    code: 'SL',
+    name: TRAVEL_CLASS_NAMES['SL'],
+    baseFarePaise: 2000,
+    perKmPaise: 50,
+    sortOrder: 1,
+    racBerths: 4,
+  },
   {
     code: 'CC',
     name: TRAVEL_CLASS_NAMES['CC'],
     baseFarePaise: 4000,
     perKmPaise: 110,
     sortOrder: 2,
+    racBerths: 0,
   },
   {
     code: '3A',
@@ -54,6 +67,7 @@ export const TRAVEL_CLASSES: readonly TravelClassSpec[] = [
     baseFarePaise: 4000,
     perKmPaise: 130,
     sortOrder: 3,
+    racBerths: 2,
   },
   {
     code: 'EC',
@@ -61,6 +75,7 @@ export const TRAVEL_CLASSES: readonly TravelClassSpec[] = [
     baseFarePaise: 4000,
     perKmPaise: 230,
     sortOrder: 4,
+    racBerths: 0,
   },
 ];
 

@@ -1,7 +1,7 @@
 import type { Em } from '../../common/sql.ts';
 import { queryOne, query } from '../../common/sql.ts';
 import { TIMETABLE_TIME_ZONE } from '@berth/shared';
-import { TRAINS } from './catalog-data.ts';
+import { TRAINS, TRAVEL_CLASSES, type CoachSpec, type TrainSpec } from './catalog-data.ts';
 import { layoutSeats } from './seat-layouts.ts';
 
 export interface ServiceWindow {
@@ -51,15 +51,21 @@ export async function seedRuns(em: Em, window: ServiceWindow): Promise<void> {
  */
 export async function seedSeats(em: Em, window: ServiceWindow): Promise<void> {
   const template = TRAINS.flatMap((t) =>
-    t.coaches.flatMap((c) =>
-      layoutSeats(c.layout, c.seats).map((s) => ({ train: t.number, coach: c.code, ...s })),
-    ),
+    t.coaches.flatMap((c) => {
+      const rac = racNumbers(t, c);
+      return layoutSeats(c.layout, c.seats).map((s) => ({
+        train: t.number,
+        coach: c.code,
+        ...s,
+        rac: rac.has(s.number),
+      }));
+    }),
   );
   await query(
     em,
-    `insert into seats (run_id, coach_id, number, berth, class_code)
-     select r.id, c.id, s.number, s.berth, c.class_code
-       from jsonb_to_recordset(?::jsonb) as s (train text, coach text, number int, berth text)
+    `insert into seats (run_id, coach_id, number, berth, class_code, rac)
+     select r.id, c.id, s.number, s.berth, c.class_code, s.rac
+       from jsonb_to_recordset(?::jsonb) as s (train text, coach text, number int, berth text, rac boolean)
        join trains t on t.number = s.train
        join coaches c on c.train_id = t.id and c.code = s.coach
        join runs r on r.train_id = t.id and not r.demo and r.service_date between ?::date and ?::date
@@ -68,4 +74,16 @@ export async function seedSeats(em: Em, window: ServiceWindow): Promise<void> {
      on conflict (run_id, coach_id, number) do nothing`,
     [JSON.stringify(template), window.first, window.last],
   );
+}
+
+/**
+ * The RAC berths of a coach: the last `racBerths` side lowers of its class, found in the class's
+ * last coach (TRAVEL_CLASSES); none in any other coach.
+ */
+function racNumbers(train: TrainSpec, coach: CoachSpec): Set<number> {
+  const racBerths = TRAVEL_CLASSES.find((c) => c.code === coach.classCode)?.racBerths ?? 0;
+  const lastOfClass = train.coaches.filter((c) => c.classCode === coach.classCode).at(-1);
+  if (racBerths === 0 || lastOfClass !== coach) return new Set();
+  const sideLowers = layoutSeats(coach.layout, coach.seats).filter((s) => s.berth === 'SL');
+  return new Set(sideLowers.slice(-racBerths).map((s) => s.number));
 }

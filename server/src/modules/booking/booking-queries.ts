@@ -43,5 +43,6 @@ export async function pnrStatus(ctx: EngineContext, input: unknown): Promise<Pnr
     classCode: view.classCode,
     status: view.status,
     seats: view.seats.map((s) => ({ coach: s.coach, number: s.number, berth: s.berth })),
+    passengers: view.passengers.map((p) => p.standing),
   };
 }

@@ -1,9 +1,10 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { seatLabel, type BookingView } from '@berth/shared';
+import { seatLabel, standingLabel, type BookingView } from '@berth/shared';
 import type { CatalogCache } from '../catalog/route-cache.ts';
 import { arrivalAt, departureAt } from '../catalog/route-cache.ts';
 import { Payment, Refund } from '../payments/payment.entities.ts';
+import { passengersAhead } from '../waitlist/queue-numbers.ts';
 import { Booking } from './booking.entities.ts';
 
 /**
@@ -17,7 +18,7 @@ export async function loadBookingViews(
   limit = 100,
 ): Promise<(BookingView & { userId: number })[]> {
   const bookings = await em.find(Booking, where, {
-    populate: ['seats'],
+    populate: ['seats', 'passengers'],
     exclude: ['journey', 'idempotencyKey'],
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     limit,
@@ -36,6 +37,7 @@ export async function loadBookingViews(
     { booking: { $in: ids }, status: 'succeeded', gatewayRef: { $ne: null } },
     { fields: ['booking', 'gatewayRef', 'updatedAt'], orderBy: { id: 'desc' } },
   );
+  const ahead = await passengersAhead(em, ids);
   const latestRefund = firstPerBooking(refunds);
   const paidBy = firstPerBooking(payments);
   const views = [];
@@ -47,6 +49,11 @@ export async function loadBookingViews(
     const to = route.stops.find((s) => s.seq === b.toSeq)!;
     const refund = latestRefund.get(b.id);
     const payment = paidBy.get(b.id);
+    // A passenger promoted from a RAC half to a berth of their own has two rows: the later counts.
+    const seatOf = new Map(
+      b.seats.getItems().map((bs) => [bs.passenger.id, seats.get(bs.seat.id)!] as const),
+    );
+    const queuedAhead = ahead.get(b.id);
     views.push({
       id: b.id,
       userId: b.user.id,
@@ -69,21 +76,38 @@ export async function loadBookingViews(
       },
       classCode: b.travelClass.code,
       status: b.status,
+      place: b.place,
+      passengers: b.passengers.getItems().map((p, i) => {
+        const seat = seatOf.get(p.id);
+        const at = seat ? { coach: seat.coach, number: seat.number, berth: seat.berth } : null;
+        const queueNumber = queuedAhead === undefined ? null : queuedAhead + i + 1;
+        return {
+          name: p.name,
+          age: p.age,
+          gender: p.gender ?? null,
+          berthPreference: p.berthPreference ?? null,
+          standing: standingLabel(b.status, b.place, at, queueNumber),
+          seat: at,
+        };
+      }),
       expiresAt: b.expiresAt.toISOString(),
       serverNow: new Date().toISOString(),
       farePaise: b.farePaise,
-      seats: b.seats.getItems().map((p) => {
-        const seat = seats.get(p.seat.id)!;
-        return {
-          seatId: seat.seatId,
-          coach: seat.coach,
-          number: seat.number,
-          berth: seat.berth,
-          label: seatLabel(seat.coach, seat.number, seat.berth),
-          passengerName: p.passengerName,
-          passengerAge: p.passengerAge,
-          berthPreference: p.berthPreference ?? null,
-        };
+      seats: b.passengers.getItems().flatMap((p) => {
+        const seat = seatOf.get(p.id);
+        if (!seat) return [];
+        return [
+          {
+            seatId: seat.seatId,
+            coach: seat.coach,
+            number: seat.number,
+            berth: seat.berth,
+            label: seatLabel(seat.coach, seat.number, seat.berth),
+            passengerName: p.name,
+            passengerAge: p.age,
+            berthPreference: p.berthPreference ?? null,
+          },
+        ];
       }),
       refund: refund ? { status: refund.status, amountPaise: refund.amountPaise } : null,
       payment: payment?.gatewayRef

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { BOOKING_STATUSES } from '@berth/shared';
+import { BOOKING_STATUSES, GENDERS, PLACE_KINDS } from '@berth/shared';
 import { User } from '../auth/user.entity.ts';
 import { Run, Seat, TravelClass } from '../catalog/catalog.entities.ts';
 
@@ -24,13 +24,37 @@ export const Booking = defineEntity({
     /** When the holder was told the hold expires in a minute. */
     expiryWarnedAt: p.datetime().nullable(),
     idempotencyKey: p.text(),
+    /** What the booking asked for: whole berths (a hold or a request), RAC halves, waitlist places. */
+    place: p.enum([...PLACE_KINDS]).default('berth'),
+    /** Drawn when paid into RAC or the waitlist: RAC and WL numbers rank by it (order of payment). */
+    queueTicket: p.bigint('number').nullable(),
     createdAt: p.datetime().defaultRaw('now()'),
     updatedAt: p.datetime().defaultRaw('now()'),
-    /** Its passengers and seats, in the order they were booked. */
+    /** Its passengers, in the order they were named. */
+    passengers: () =>
+      p.oneToMany(BookingPassenger).mappedBy('booking').orderBy({ position: 'asc' }),
+    /** Its seats, in the order they were booked (none while waitlisted). */
     seats: () => p.oneToMany(BookingSeat).mappedBy('booking').orderBy({ id: 'asc' }),
   },
 });
 export type Booking = InferEntity<typeof Booking>;
+
+/** One traveller of a booking. A waitlisted passenger has no seat row; the others have one each. */
+export const BookingPassenger = defineEntity({
+  name: 'BookingPassenger',
+  tableName: 'booking_passengers',
+  properties: {
+    id: p.bigint('number').primary(),
+    booking: () => p.manyToOne(Booking),
+    /** Place in the party, from 0, as the request listed them. */
+    position: p.smallint(),
+    name: p.text(),
+    age: p.integer(),
+    gender: p.enum([...GENDERS]).nullable(),
+    berthPreference: p.text().nullable(),
+  },
+});
+export type BookingPassenger = InferEntity<typeof BookingPassenger>;
 
 /** A seat taken by a booking for a range of stops and a part of the berth. */
 export const BookingSeat = defineEntity({
@@ -43,9 +67,7 @@ export const BookingSeat = defineEntity({
     stops: p.text().columnType('int4range'),
     part: p.text().columnType('int4range').defaultRaw(`'[0,2)'`),
     active: p.boolean().default(true),
-    passengerName: p.text(),
-    passengerAge: p.integer(),
-    berthPreference: p.text().nullable(),
+    passenger: () => p.manyToOne(BookingPassenger),
   },
 });
 export type BookingSeat = InferEntity<typeof BookingSeat>;

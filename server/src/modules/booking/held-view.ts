@@ -1,4 +1,4 @@
-import { seatLabel, type BookingView } from '@berth/shared';
+import { seatLabel, standingLabel, type BookingView } from '@berth/shared';
 import type { PreparedHold } from './hold-prepare.ts';
 
 /** The booking a hold made, as its holder sees it. */
@@ -31,6 +31,19 @@ export function heldView(
     },
     classCode: p.classCode,
     status: 'held',
+    place: 'berth',
+    passengers: req.passengers.map((x, i) => {
+      const s = p.seats[i]!;
+      const seat = { coach: s.coach, number: s.number, berth: s.berth };
+      return {
+        name: x.name,
+        age: x.age,
+        gender: x.gender ?? null,
+        berthPreference: x.berthPreference ?? null,
+        standing: standingLabel('held', 'berth', seat, null),
+        seat,
+      };
+    }),
     expiresAt: expiresAt.toISOString(),
     serverNow: new Date().toISOString(),
     farePaise: p.farePaise,

@@ -1,7 +1,7 @@
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import type { PreparedHold } from './hold-prepare.ts';
-import type { BumpedRow } from './seat-changes.ts';
+import { BERTH_HALF, type BumpedRow } from './seat-changes.ts';
 import { LAPSED, LIVE } from './seats.repository.ts';
 
 /**
@@ -39,8 +39,8 @@ create or replace function berth_hold(
   p_user bigint, p_key text, p_request_hash text,
   p_run integer, p_from integer, p_to integer, p_class text,
   p_departs timestamptz, p_arrives timestamptz, p_hold_seconds integer, p_fare integer,
-  p_pnr text, p_seat_ids bigint[], p_names text[], p_ages integer[], p_prefs text[],
-  p_lock_seats boolean
+  p_pnr text, p_seat_ids bigint[], p_names text[], p_ages integer[], p_genders text[],
+  p_prefs text[], p_lock_seats boolean
 ) returns jsonb language plpgsql
 set plan_cache_mode = force_generic_plan as $fn$
 declare
@@ -68,7 +68,7 @@ begin
 
   perform 1 from users where id = p_user for no key update;
   select b.pnr into v_clash from bookings b
-   where b.user_id = p_user and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
+   where b.user_id = p_user and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted') and ${LIVE}
      and b.journey && tstzrange(p_departs, p_arrives) limit 1;
   if v_clash is not null then
     return jsonb_build_object('kind', 'overlap', 'pnr', v_clash);
@@ -117,10 +117,17 @@ begin
           p_fare, p_key)
   returning id, expires_at, created_at into v_booking;
 
-  with inserted as (
-    insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
-    select v_booking.id, s.seat_id, int4range(p_from, p_to), s.name, s.age, s.pref
-      from unnest(p_seat_ids, p_names, p_ages, p_prefs) as s (seat_id, name, age, pref)
+  -- Passenger i sits on seat i; positions count from 0.
+  with party as (
+    insert into booking_passengers (booking_id, position, name, age, gender, berth_preference)
+    select v_booking.id, s.n - 1, s.name, s.age, s.gender, s.pref
+      from unnest(p_names, p_ages, p_genders, p_prefs) with ordinality as s (name, age, gender, pref, n)
+    returning id, position
+  ), inserted as (
+    insert into booking_seats (booking_id, seat_id, stops, passenger_id)
+    select v_booking.id, s.seat_id, int4range(p_from, p_to), party.id
+      from unnest(p_seat_ids) with ordinality as s (seat_id, n)
+      join party on party.position = s.n - 1
     on conflict do nothing returning seat_id
   )
   select coalesce(array_agg(seat_id), '{}') into v_inserted from inserted;
@@ -135,12 +142,13 @@ begin
   )
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', bumped.id, 'run_id', bumped.run_id, 'version', bumped.version,
-           'from_seq', lower(occ.stops), 'to_seq', upper(occ.stops), 'status', occ.status)
+           'from_seq', lower(occ.stops), 'to_seq', upper(occ.stops), 'status', occ.status,
+           'half', occ.half)
            order by bumped.id, lower(occ.stops)), '[]')
     into v_bumped
     from bumped
     left join lateral (
-      select bs.stops, b.status
+      select bs.stops, b.status, ${BERTH_HALF} as half
         from booking_seats bs join bookings b on b.id = bs.booking_id
        where bs.seat_id = bumped.id and bs.active
       offset 0) as occ on true;
@@ -154,7 +162,7 @@ end
 $fn$`;
 
 /** The statement the engine sends; pgbench sends the same (see bench/pgbench.ts). */
-export const CALL_HOLD = `select berth_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bigint[], ?::text[], ?::int[], ?::text[], ?) as result`;
+export const CALL_HOLD = `select berth_hold(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[], ?) as result`;
 
 interface Locked {
   /** PostgreSQL's clock once the seat locks were had. */
@@ -207,6 +215,7 @@ export async function holdInOneStatement(
     req.seatIds,
     req.passengers.map((x) => x.name),
     req.passengers.map((x) => x.age),
+    req.passengers.map((x) => x.gender ?? null),
     req.passengers.map((x) => x.berthPreference ?? null),
     lockSeats,
   ]);

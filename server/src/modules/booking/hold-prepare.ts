@@ -44,6 +44,14 @@ export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<Pre
     if (!seat) throw new DomainError('NOT_FOUND', `Seat ${id} is not on this train.`);
     return seat;
   });
+  const racBerths = seats.filter((s) => s.rac);
+  if (racBerths.length > 0) {
+    throw new DomainError(
+      'INVALID_STATE',
+      `${racBerths.map((s) => `${s.coach}-${s.number}`).join(', ')}: a RAC berth is shared by two RAC passengers and is never sold whole; ask for places with booking:request instead.`,
+      { seatIds: racBerths.map((s) => s.seatId) },
+    );
+  }
   const classCode = seats[0]!.classCode;
   if (seats.some((s) => s.classCode !== classCode)) {
     throw new DomainError('VALIDATION', 'All seats of one booking must be in the same class.');

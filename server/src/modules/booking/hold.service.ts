@@ -28,6 +28,7 @@ import { announceBumped, bumpSeats } from './seat-changes.ts';
 import { holdInOneStatement } from './hold-function.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
 import { heldView } from './held-view.ts';
+import { insertParty } from './party-insert.ts';
 import { isPnrCollision, runClosed, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
 
 /**
@@ -227,7 +228,7 @@ async function holdTx(
   const clash = await query<{ pnr: string }>(
     em,
     `select b.pnr from bookings b
-      where b.user_id = ? and b.status in ('held', 'paying', 'confirmed') and ${LIVE}
+      where b.user_id = ? and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted') and ${LIVE}
         and b.journey && tstzrange(?, ?) limit 1`,
     [actor.userId, p.journey[0], p.journey[1]],
   );
@@ -310,31 +311,13 @@ async function insertHold(
     ],
   );
   const bookingId = Number(booking!.id);
-  const bindings: unknown[] = [];
-  const values = req.seatIds.map((seatId, i) => {
-    const passenger = req.passengers[i]!;
-    bindings.push(
-      bookingId,
-      seatId,
-      segment.from.seq,
-      segment.to.seq,
-      passenger.name,
-      passenger.age,
-      passenger.berthPreference ?? null,
-    );
-    return '(?, ?, int4range(?, ?), ?, ?, ?)';
+  const places = req.seatIds.map((seatId) => ({ seatId, part: '[0,2)' as const }));
+  const inserted = await insertParty(em, bookingId, req.passengers, places, {
+    from: segment.from.seq,
+    to: segment.to.seq,
   });
-  // ON CONFLICT DO NOTHING: should the locks ever miss an overlap, the exclusion constraint skips
-  // the row instead of raising, and speculative insertion never deadlocks two such inserts.
-  const inserted = await query<{ seat_id: string }>(
-    em,
-    `insert into booking_seats (booking_id, seat_id, stops, passenger_name, passenger_age, berth_preference)
-     values ${values.join(', ')}
-     on conflict do nothing returning seat_id`,
-    bindings,
-  );
   if (inserted.length < req.seatIds.length) {
-    const got = new Set(inserted.map((r) => Number(r.seat_id)));
+    const got = new Set(inserted);
     throw new SeatsRefused(req.seatIds.filter((id) => !got.has(id)));
   }
   return heldView(p, bookingId, pnr, new Date(booking!.expires_at), new Date(booking!.created_at));

@@ -1,9 +1,18 @@
-import type { OccupancyState, SeatDelta } from '@berth/shared';
+import type { BerthHalf, OccupancySpan, OccupancyState, SeatDelta } from '@berth/shared';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { raise } from '../events/domain-events.ts';
 
-const stateOf = (status: string): OccupancyState => (status === 'confirmed' ? 'booked' : 'held');
+const stateOf = (status: string): OccupancyState =>
+  status === 'confirmed' ? 'booked' : status === 'rac' ? 'rac' : 'held';
+
+/** SQL: the half of the berth the booking seat `bs` takes, or null for the whole berth. */
+export const BERTH_HALF = `(case when bs.part = '[0,2)'::int4range then null
+       when lower(bs.part) = 0 then 'first' else 'second' end)`;
+
+/** SQL: how the live booking `b` takes its seat, as an occupancy span says it (OccupancyState). */
+export const OCCUPANCY_STATE = `(case when b.status = 'confirmed' then 'booked'
+       when b.status = 'rac' then 'rac' else 'held' end)`;
 
 /**
  * SQL (seat ids): bumps the seats' versions and reads each one's active booking rows.
@@ -19,10 +28,10 @@ export const BUMP_SEATS = `with bumped as (
        update seats set version = version + 1 where id = any(?) returning id, run_id, version
      )
      select bumped.id, bumped.run_id, bumped.version, lower(occ.stops) as from_seq,
-            upper(occ.stops) as to_seq, occ.status
+            upper(occ.stops) as to_seq, occ.status, occ.half
        from bumped
        left join lateral (
-         select bs.stops, b.status
+         select bs.stops, b.status, ${BERTH_HALF} as half
            from booking_seats bs join bookings b on b.id = bs.booking_id
           where bs.seat_id = bumped.id and bs.active
          offset 0) as occ on true
@@ -48,6 +57,7 @@ export interface BumpedRow {
   from_seq: number | null;
   to_seq: number | null;
   status: string | null;
+  half?: BerthHalf | null;
 }
 
 /**
@@ -66,7 +76,9 @@ export function announceBumped(em: Em, rows: readonly BumpedRow[]): SeatDelta[] 
       runOf.set(seatId, r.run_id);
     }
     if (r.status && r.from_seq !== null && r.to_seq !== null) {
-      delta.occupancy.push({ from: r.from_seq, to: r.to_seq, state: stateOf(r.status) });
+      const span: OccupancySpan = { from: r.from_seq, to: r.to_seq, state: stateOf(r.status) };
+      if (r.half) span.half = r.half;
+      delta.occupancy.push(span);
     }
   }
   const byRun = new Map<number, SeatDelta[]>();

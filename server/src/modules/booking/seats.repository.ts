@@ -9,8 +9,11 @@ import { query } from '../../common/sql.ts';
 
 /** SQL: the booking `b` is an unpaid hold past its time, whose seats are free for anyone. */
 export const LAPSED = `(b.status in ('held', 'paying') and b.hold_until <= now())`;
-/** SQL: the booking `b` keeps its seats. */
-export const LIVE = `(b.status = 'confirmed' or (b.status in ('held', 'paying') and b.hold_until > now()))`;
+/**
+ * SQL: the booking `b` keeps its seats (and its journey). Waitlisted bookings have no seats;
+ * they count here for the journey-overlap rule.
+ */
+export const LIVE = `(b.status in ('confirmed', 'rac', 'waitlisted') or (b.status in ('held', 'paying') and b.hold_until > now()))`;
 
 /**
  * SQL (seat ids, from seq, to seq): the active booking seats on these seats that overlap the

@@ -94,6 +94,8 @@ export const Seat = defineEntity({
     berth: p.text(),
     travelClass: () => p.manyToOne(TravelClass).fieldName('class_code'),
     version: p.bigint('number').default(0),
+    /** A RAC berth: a side lower sold only as two halves, once the class's other berths are gone. */
+    rac: p.boolean().default(false),
   },
 });
 export type Seat = InferEntity<typeof Seat>;

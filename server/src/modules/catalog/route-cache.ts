@@ -30,6 +30,8 @@ export interface SeatInfo {
   number: number;
   berth: string;
   classCode: string;
+  /** A RAC berth: sold only as halves, through a request (never held whole). */
+  rac: boolean;
 }
 
 export interface ClassFare {
@@ -151,9 +153,10 @@ export class CatalogCache {
       number: number;
       berth: string;
       class_code: string;
+      rac: boolean;
     }>(
       this.em(),
-      `select s.id, c.code, c.position, s.number, s.berth, s.class_code
+      `select s.id, c.code, c.position, s.number, s.berth, s.class_code, s.rac
          from seats s join coaches c on c.id = s.coach_id
         where s.run_id = ?
         order by c.position, s.number`,
@@ -169,6 +172,7 @@ export class CatalogCache {
           number: r.number,
           berth: r.berth,
           classCode: r.class_code,
+          rac: r.rac,
         },
       ]),
     );

@@ -12,6 +12,7 @@ import { query } from '../../common/sql.ts';
 import { parse } from '../../common/validate.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { LIVE } from '../booking/seats.repository.ts';
+import { BERTH_HALF, OCCUPANCY_STATE } from '../booking/seat-changes.ts';
 import { resolveSegment } from './segment.ts';
 
 /**
@@ -42,9 +43,9 @@ export async function seatMap(
     ctx.em(),
     // Only the spans that touch the segment: the rest never changes what this viewer sees.
     `select s.id, s.version,
-            json_agg(json_build_object(
+            json_agg(json_strip_nulls(json_build_object(
                        'from', lower(bs.stops), 'to', upper(bs.stops),
-                       'state', case when b.status = 'confirmed' then 'booked' else 'held' end)
+                       'state', ${OCCUPANCY_STATE}, 'half', ${BERTH_HALF}))
                      order by lower(bs.stops), upper(bs.stops))
               filter (where b.id is not null) as occupancy,
             coalesce(bool_or(b.user_id = ?), false) as mine
@@ -73,6 +74,7 @@ export async function seatMap(
         classCode: seat.classCode,
         version: Number(r.version),
         state,
+        rac: seat.rac,
         ...(partlyFree ? { occupancy } : {}),
         position: seat.coachPosition,
       };

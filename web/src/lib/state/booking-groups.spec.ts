@@ -27,6 +27,8 @@ function booking(
     },
     classCode: 'CC',
     status,
+    place: 'berth',
+    passengers: [],
     expiresAt: at(opts.expiresIn ?? -1),
     serverNow: at(0),
     farePaise: 100_000,

@@ -1,6 +1,7 @@
 import { newIdempotencyKey } from '../api/idempotency.ts';
 import {
   MAX_SEATS_PER_BOOKING,
+  canHold,
   RETRY_WITH_SAME_KEY,
   type AckError,
   type BookingUpdated,
@@ -144,7 +145,7 @@ export class HoldPicker {
       this.#picked = this.#picked.filter((id) => id !== seat.seatId);
       return true;
     }
-    if (seat.state !== 'free') return false;
+    if (!canHold(seat)) return false;
     if (this.classCode && this.classCode !== seat.classCode) {
       // One booking is one class: starting in another class starts a new pick.
       this.#picked = [];
@@ -170,7 +171,7 @@ export class HoldPicker {
 
   /** Tells the run's other watchers this viewer is looking at a free seat, at most 1/s a seat. */
   announce(seat: SeatMapSeat, signedIn: boolean, now = Date.now()): void {
-    if (!signedIn || seat.state !== 'free') return;
+    if (!signedIn || !canHold(seat)) return;
     const last = this.#lastSelect.get(seat.seatId) ?? 0;
     if (now - last < SELECT_EVERY_MS) return;
     this.#lastSelect.set(seat.seatId, now);

@@ -17,6 +17,7 @@ function snapshot(overrides: Partial<RunSnapshot> = {}): RunSnapshot {
     classCode,
     version: 1,
     state,
+    rac: false,
   });
   return {
     runId: 7,

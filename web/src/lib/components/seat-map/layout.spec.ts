@@ -19,6 +19,7 @@ function coach(kind: string, count: number): SeatMapSeat[] {
     classCode: 'SL',
     version: 1,
     state: 'free' as const,
+    rac: false,
   }));
 }
 
