@@ -13,6 +13,10 @@ import { calendar } from './modules/catalog/booking-window.ts';
 import { transactionWithEvents } from './modules/events/event-handlers.ts';
 import { stationsByPrefix } from './modules/catalog/stations.service.ts';
 import { holdSeats, type HoldProbe } from './modules/booking/hold.service.ts';
+import { requestPlaces } from './modules/waitlist/place-request.service.ts';
+import { promoteWaiting } from './modules/waitlist/promotion-job.ts';
+import { promoteOnFreed } from './modules/waitlist/promotion.ts';
+import { react } from './modules/events/event-handlers.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
 import { CatalogCache } from './modules/catalog/route-cache.ts';
 import { stationDepartures } from './modules/catalog/departures.service.ts';
@@ -39,6 +43,8 @@ export interface EngineDeps {
  * The socket and HTTP layers call these and nothing below them.
  */
 export function createEngine(deps: EngineDeps) {
+  // Promotion runs in the transaction that freed the seats, when it holds the class's lock.
+  react('seats.freed', promoteOnFreed);
   const em = () => deps.orm.em.fork();
   const ctx: EngineContext = {
     orm: deps.orm,
@@ -75,6 +81,10 @@ export function createEngine(deps: EngineDeps) {
       admit();
       return holdSeats(ctx, actor, input, probe);
     },
+    requestPlaces: async (actor: UserActor, input: unknown) => {
+      admit();
+      return requestPlaces(ctx, actor, input);
+    },
     release: async (actor: UserActor, input: unknown) => {
       admitFinishing();
       return releaseHold(ctx, actor, input);
@@ -101,6 +111,7 @@ export function createEngine(deps: EngineDeps) {
     gatewaySettings: (actor: Actor) => getGatewaySettings(ctx, actor),
     setGatewaySettings: (actor: Actor, input: unknown) => setGatewaySettings(ctx, actor, input),
     sweep: (batch?: number) => sweepExpiredHolds(ctx, batch),
+    promoteWaiting: () => promoteWaiting(ctx),
     reconcile: (opts?: { olderThanMs?: number }) => reconcilePending(ctx, opts),
 
     /** Creates the gateway's settings row from configuration if this database has none. */
@@ -112,9 +123,15 @@ export function createEngine(deps: EngineDeps) {
       });
     },
 
-    /** The sweeper and the reconciler; every node runs both (they never wait on each other). */
+    /**
+     * The sweeper, the reconciler and the promotion job; every node runs all three (they never
+     * wait on each other).
+     */
     startJobs() {
       jobs = [
+        startIntervalJob('promotion', deps.config.PROMOTION_INTERVAL_MS, deps.log, () =>
+          promoteWaiting(ctx),
+        ),
         startIntervalJob('expiry-sweeper', deps.config.SWEEP_INTERVAL_MS, deps.log, () =>
           sweepExpiredHolds(ctx),
         ),

@@ -4,6 +4,7 @@ import {
   cancelRequestSchema,
   holdRequestSchema,
   payRequestSchema,
+  placeRequestSchema,
   releaseRequestSchema,
 } from './schemas/booking.ts';
 import { raceStartSchema, raceWatchSchema } from './schemas/race.ts';
@@ -22,6 +23,7 @@ export const commandSchemas = {
   'run:watch': runWatchSchema,
   'run:unwatch': runUnwatchSchema,
   'hold:create': holdRequestSchema,
+  'booking:request': placeRequestSchema,
   'hold:release': releaseRequestSchema,
   'booking:pay': payRequestSchema,
   'booking:cancel': cancelRequestSchema,

@@ -14,6 +14,11 @@ export const ERROR_CODES = [
   'PAYMENT_PENDING',
   'CANCELLATION_CLOSED',
   /**
+   * People wait for this class on an overlapping segment (RAC or waitlisted bookings): seats are
+   * not held directly there, so nobody jumps the queue. Ask with `booking:request` instead.
+   */
+  'WAITLIST_OPEN',
+  /**
    * A search date before today or after the last day bookings are open for (BOOKING_WINDOW_DAYS,
    * counted from today in the stations' time zone). `details` is the window: `{ first, last,
    * days }`, parsed with `bookingWindowSchema`.

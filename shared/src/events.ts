@@ -6,6 +6,7 @@ import type {
   BookingView,
   CancelRequest,
   HoldRequest,
+  PlaceRequest,
   PayRequest,
   ReleaseRequest,
 } from './schemas/booking.ts';
@@ -34,6 +35,11 @@ export interface ClientToServerEvents {
   'run:unwatch': (payload: RunUnwatch, ack: AckCallback<null>) => void;
   /** Hold 1 to 6 seats (signed-in users only). */
   'hold:create': (payload: HoldRequest, ack: AckCallback<BookingView>) => void;
+  /**
+   * Ask for places for a party in a class (signed-in users): whole berths if free, else RAC
+   * halves, else waitlist places; held like a hold and paid with `booking:pay`.
+   */
+  'booking:request': (payload: PlaceRequest, ack: AckCallback<BookingView>) => void;
   /** Let go of a hold. */
   'hold:release': (payload: ReleaseRequest, ack: AckCallback<BookingView>) => void;
   /** Pay for a hold. */

@@ -34,6 +34,7 @@ export const ackSchemas = {
   'run:watch': ackSchema(runSnapshotSchema),
   'run:unwatch': ackSchema(z.null()),
   'hold:create': ackSchema(bookingViewSchema),
+  'booking:request': ackSchema(bookingViewSchema),
   'hold:release': ackSchema(bookingViewSchema),
   'booking:pay': ackSchema(bookingViewSchema),
   'booking:cancel': ackSchema(bookingViewSchema),

@@ -23,6 +23,7 @@ export type LimitName = CommandName | HttpLimit;
  */
 export const DEFAULT_RATE_LIMITS: Partial<Record<LimitName, number>> = {
   'hold:create': 120,
+  'booking:request': 60,
   'hold:release': 120,
   'booking:pay': 60,
   'booking:cancel': 60,

@@ -28,6 +28,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOLD_SECONDS: int(1, 3600).default(300),
   SWEEP_INTERVAL_MS: int(50, 60_000).default(1000),
+  /** Passengers a (run, class) waitlist takes, paid and unpaid places together. */
+  WAITLIST_LIMIT: int(0, 10_000).default(60),
+  /** How often the promotion job looks for waiting parties a free berth now fits. */
+  PROMOTION_INTERVAL_MS: int(50, 60_000).default(1000),
   SWEEP_BATCH: int(1, 10_000).default(200),
   RECONCILE_INTERVAL_MS: int(100, 600_000).default(5000),
   /** Initial gateway behaviour; an admin changes it at run time (stored in the database). */

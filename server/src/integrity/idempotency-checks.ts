@@ -38,6 +38,9 @@ export const duplicatePaymentKeys: Check = {
   },
 };
 
+/** The operations whose key makes a booking: a hold (seats picked) or a request (places). */
+const BOOKING_OPERATIONS = `('hold', 'request')`;
+
 /**
  * A completed hold key that answered ok names the booking it made: that booking must exist,
  * belong to the key's user and carry the key.
@@ -61,7 +64,7 @@ export const holdKeyNamesItsBooking: Check = {
          left join bookings b
            on jsonb_typeof(k.response -> 'data' -> 'id') = 'number'
           and b.id = (k.response -> 'data' ->> 'id')::numeric
-        where k.operation = 'hold' and k.status = 'completed' and k.response -> 'ok' = 'true'::jsonb
+        where k.operation in ${BOOKING_OPERATIONS} and k.status = 'completed' and k.response -> 'ok' = 'true'::jsonb
           and (b.id is null or b.user_id <> k.user_id or b.idempotency_key <> k.key)
         order by k.user_id, k.key`,
     );
@@ -101,7 +104,7 @@ export const bookingHasHoldKey: Check = {
          from bookings b
          left join idempotency_keys k on k.user_id = b.user_id and k.key = b.idempotency_key
         where k.user_id is null
-           or k.operation <> 'hold'
+           or k.operation not in ${BOOKING_OPERATIONS}
            or k.status <> 'completed'
            or (k.response -> 'ok') is distinct from 'true'::jsonb
            or (k.response -> 'data' ->> 'id') is distinct from b.id::text
@@ -110,7 +113,7 @@ export const bookingHasHoldKey: Check = {
     return rows.map((r) => {
       const booking = `booking ${r.id} (user ${r.user_id}, key ${JSON.stringify(r.key)})`;
       if (r.operation === null) return `${booking} has no idempotency key row`;
-      if (r.operation !== 'hold')
+      if (r.operation !== 'hold' && r.operation !== 'request')
         return `${booking}: its key was claimed by operation ${r.operation}`;
       if (r.status !== 'completed') return `${booking}: its hold key is still ${r.status}`;
       if (!r.ok) return `${booking}: its hold key answered with an error`;

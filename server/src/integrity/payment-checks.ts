@@ -48,11 +48,11 @@ export const confirmedBookingIsPaid: Check = {
     const rows = await query<{ id: string }>(
       em,
       `select b.id from bookings b
-        where b.status = 'confirmed'
+        where b.status in ('confirmed', 'rac', 'waitlisted')
           and not exists (select 1 from payments p where p.booking_id = b.id and p.status = 'succeeded')
         order by b.id`,
     );
-    return rows.map((r) => `booking ${r.id} is confirmed without a succeeded payment`);
+    return rows.map((r) => `booking ${r.id} is paid for without a succeeded payment`);
   },
 };
 
@@ -100,7 +100,7 @@ export const keptChargeIsRefunded: Check = {
          join payments p on 'charge-' || p.id = g.idempotency_key
          join bookings b on b.id = p.booking_id
         where g.kind = 'charge' and g.status = 'succeeded'
-          and not (p.status = 'succeeded' and b.status = 'confirmed')
+          and not (p.status = 'succeeded' and b.status in ('confirmed', 'rac', 'waitlisted'))
           and not (p.status = 'pending' and b.status = 'paying')
           and not exists (select 1 from refunds r where r.payment_id = p.id)
         order by p.id`,

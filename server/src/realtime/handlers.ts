@@ -70,6 +70,7 @@ export function registerHandlers(socket: BerthSocket, deps: HandlerDeps) {
     (payload, user) => engine.hold(user!, payload),
     (s) => metrics.holdSeconds.observe(s),
   );
+  on('booking:request', true, (payload, user) => engine.requestPlaces(user!, payload));
   on('hold:release', true, (payload, user) => engine.release(user!, payload));
   on(
     'booking:pay',

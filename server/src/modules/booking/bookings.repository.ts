@@ -1,10 +1,11 @@
-import type { BookingStatus } from '@berth/shared';
+import type { BookingStatus, PlaceKind } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import type { Actor } from '../audit/transition-writer.ts';
 import { raise } from '../events/domain-events.ts';
 import { LAPSED, seats as seatRows } from './seats.repository.ts';
+import { lockPromotionIfQueued } from '../waitlist/promotion-lock.ts';
 
 export interface LockedBooking {
   id: number;
@@ -13,6 +14,8 @@ export interface LockedBooking {
   runId: number;
   fromSeq: number;
   status: BookingStatus;
+  classCode: string;
+  place: PlaceKind;
   farePaise: number;
   /** True while an unpaid hold is inside its time (expires_at in the future). */
   withinExpiry: boolean;
@@ -26,6 +29,9 @@ export interface LockedBooking {
  * then the booking) must come this way, or the two could deadlock.
  */
 async function lockWithSeats(em: Em, bookingId: number): Promise<LockedBooking | undefined> {
+  // A change that may free seats of a (run, class) with people waiting takes the promotion lock
+  // before any seat row (lock order), so what it frees goes to them first.
+  await lockPromotionIfQueued(em, bookingId);
   const seats = await query<{ seat_id: string }>(
     em,
     `select seat_id from booking_seats where booking_id = ? and active order by seat_id`,
@@ -57,12 +63,15 @@ async function lock(em: Em, bookingId: number): Promise<LockedBooking | undefine
     run_id: number;
     from_seq: number;
     status: BookingStatus;
+    class_code: string;
+    place: PlaceKind;
     fare_paise: number;
     within_expiry: boolean;
     lapsed: boolean;
   }>(
     em,
-    `select id, pnr, user_id, run_id, from_seq, status, fare_paise, expires_at > now() as within_expiry,
+    `select id, pnr, user_id, run_id, from_seq, status, class_code, place, fare_paise,
+            expires_at > now() as within_expiry,
             (status in ('held', 'paying') and hold_until <= now()) as lapsed
        from bookings where id = ? for update`,
     [bookingId],
@@ -75,6 +84,8 @@ async function lock(em: Em, bookingId: number): Promise<LockedBooking | undefine
       runId: row.run_id,
       fromSeq: row.from_seq,
       status: row.status,
+      classCode: row.class_code,
+      place: row.place,
       farePaise: row.fare_paise,
       withinExpiry: row.within_expiry,
       lapsed: row.lapsed,

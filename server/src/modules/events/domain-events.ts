@@ -27,9 +27,22 @@ export type DomainEvent =
   | { type: 'booking.released'; actor: Actor; booking: BookingRef }
   | { type: 'booking.expired'; booking: BookingRef; was: BookingStatus }
   | { type: 'booking.paying'; actor: Actor; booking: BookingRef }
-  | { type: 'booking.confirmed'; actor: Actor; booking: BookingRef }
+  /** Paid: confirmed on a berth, or into RAC or the waitlist, as the place asked. */
+  | {
+      type: 'booking.confirmed';
+      actor: Actor;
+      booking: BookingRef;
+      status: 'confirmed' | 'rac' | 'waitlisted';
+    }
+  /** Moved up by promotion (waitlisted to RAC or confirmed, RAC to confirmed). */
+  | {
+      type: 'booking.promoted';
+      booking: BookingRef;
+      from: 'rac' | 'waitlisted';
+      to: 'rac' | 'confirmed';
+    }
   | { type: 'payment.declined'; actor: Actor; booking: BookingRef }
-  | { type: 'booking.cancelled'; actor: Actor; booking: BookingRef }
+  | { type: 'booking.cancelled'; actor: Actor; booking: BookingRef; was: BookingStatus }
   /** A refund was recorded and is on its way to the gateway. */
   | {
       type: 'refund.started';
@@ -62,6 +75,11 @@ export function raise(em: Em, event: DomainEvent): void {
   const list = raised.get(em);
   if (list) list.push(event);
   else raised.set(em, [event]);
+}
+
+/** The events raised in `tx` so far, left in place (for reactions, before the flush). */
+export function peekRaised(tx: SqlTx): readonly DomainEvent[] {
+  return [...(raised.get(tx) ?? [])];
 }
 
 /** The events raised in `tx` so far, forgotten once taken (the flush takes them). */

@@ -9,6 +9,7 @@ import {
 } from '../audit/outbox-push.ts';
 import { recordTransitions, systemActor, type AuditRecord } from '../audit/transition-writer.ts';
 import {
+  peekRaised,
   takeRaised,
   type BookingRef,
   type DomainEventType,
@@ -31,6 +32,7 @@ export const ACTIONS = {
   payConfirmed: 'PAY_CONFIRMED',
   payDeclined: 'PAY_DECLINED',
   cancel: 'CANCEL',
+  promote: 'PROMOTE',
   refundStarted: 'REFUND_STARTED',
   refundSucceeded: 'REFUND_SUCCEEDED',
   sessionRevoked: 'session.revoked',
@@ -54,8 +56,7 @@ const statusPush = (e: { booking: BookingRef }, status: BookingStatus) =>
 
 /**
  * Each event's effects, by event type: one place says what every transition audits and pushes.
- * More than one handler may listen to an event (`on`): promotion from a waitlist would add one
- * to `seats.freed`.
+ * More than one handler may listen to an event (`on`).
  */
 const handlers: { [T in DomainEventType]: Handler<T>[] } = {
   'seats.changed': [
@@ -63,6 +64,7 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
       pushes: [outboxPush('seats:changed', rooms.run(e.runId), { runId: e.runId, seats: e.seats })],
     }),
   ],
+  // Promotion reacts to it (react, below): it needs the database, which handlers never touch.
   'seats.freed': [],
   'booking.held': [
     (e) => ({
@@ -96,8 +98,14 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
   ],
   'booking.confirmed': [
     (e) => ({
-      audits: [audit(e, ACTIONS.payConfirmed, { status: 'paying' }, { status: 'confirmed' })],
-      pushes: [statusPush(e, 'confirmed')],
+      audits: [audit(e, ACTIONS.payConfirmed, { status: 'paying' }, { status: e.status })],
+      pushes: [statusPush(e, e.status)],
+    }),
+  ],
+  'booking.promoted': [
+    (e) => ({
+      audits: [audit(e, ACTIONS.promote, { status: e.from }, { status: e.to })],
+      pushes: [statusPush(e, e.to)],
     }),
   ],
   'payment.declined': [
@@ -109,12 +117,7 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
   'booking.cancelled': [
     (e) => ({
       audits: [
-        audit(
-          e,
-          ACTIONS.cancel,
-          { status: 'confirmed' },
-          { status: 'cancelled', refund: 'pending' },
-        ),
+        audit(e, ACTIONS.cancel, { status: e.was }, { status: 'cancelled', refund: 'pending' }),
       ],
       pushes: [statusPush(e, 'cancelled')],
     }),
@@ -173,6 +176,32 @@ export function on<T extends DomainEventType>(type: T, handler: Handler<T>): voi
 }
 
 /**
+ * Reactions are what a module does about events inside the same transaction, before the flush:
+ * unlike handlers they may read, lock and write (promotion reacts to `seats.freed`). Each gets
+ * every event of its type the transaction raised, once; what a reaction raises is flushed with
+ * the rest, not reacted to again.
+ */
+type Reaction<T extends DomainEventType> = (tx: SqlTx, events: EventOf<T>[]) => Promise<void>;
+const reactions = new Map<DomainEventType, Reaction<DomainEventType>[]>();
+
+/** Adds a reaction to an event type (see Reaction); adding the same one twice adds it once. */
+export function react<T extends DomainEventType>(type: T, reaction: Reaction<T>): void {
+  const list = reactions.get(type) ?? [];
+  const general = reaction as unknown as Reaction<DomainEventType>;
+  if (!list.includes(general)) list.push(general);
+  reactions.set(type, list);
+}
+
+async function runReactions(tx: SqlTx): Promise<void> {
+  const events = peekRaised(tx);
+  for (const [type, list] of reactions) {
+    const ofType = events.filter((e) => e.type === type);
+    if (ofType.length === 0) continue;
+    for (const reaction of list) await reaction(tx, ofType);
+  }
+}
+
+/**
  * Writes the effects of every event raised in `tx`, in one statement, as its last before the
  * commit. Called by the engine's `tx` for every transaction.
  */
@@ -203,6 +232,7 @@ export async function transactionWithEvents<T>(
   let written = 0;
   const value = await transaction(orm, async (tx) => {
     const result = await work(tx);
+    await runReactions(tx);
     written = await flushEvents(tx);
     return result;
   });

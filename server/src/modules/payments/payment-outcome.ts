@@ -10,6 +10,9 @@ import { completeKey } from '../idempotency/idempotency.ts';
 import type { GatewayResult } from './gateway.ts';
 import { payments } from './payments.repository.ts';
 
+/** What a charge makes of a place: a berth is confirmed, a RAC half or waitlist place queues. */
+const PAID_STATUS = { berth: 'confirmed', rac: 'rac', waitlist: 'waitlisted' } as const;
+
 export type PaymentSettlement =
   | { kind: 'confirmed'; bookingId: number }
   | { kind: 'declined'; bookingId: number }
@@ -50,10 +53,21 @@ export async function settlePayment(
   );
 
   if (charged && booking.status === 'paying') {
-    await bookings.setStatus(em, booking.id, 'confirmed');
-    // Held becomes booked on every map: a new version, pushed with the status.
+    const status = PAID_STATUS[booking.place];
+    if (status === 'confirmed') {
+      await bookings.setStatus(em, booking.id, 'confirmed');
+    } else {
+      // In the queue from now on: its ticket orders RAC and WL numbers by payment.
+      await query(
+        em,
+        `update bookings set status = ?, queue_ticket = nextval('booking_queue_tickets'),
+                updated_at = now() where id = ?`,
+        [status, booking.id],
+      );
+    }
+    // Held becomes booked (or RAC) on every map: a new version, pushed with the status.
     await bumpSeats(em, await bookings.activeSeats(em, booking.id));
-    raise(em, { type: 'booking.confirmed', actor, booking });
+    raise(em, { type: 'booking.confirmed', actor, booking, status });
     await finishKey(em, userId, payment.idempotency_key, {
       ok: true,
       data: { bookingId: booking.id },

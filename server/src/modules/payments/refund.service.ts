@@ -1,4 +1,4 @@
-import { cancelRequestSchema, type BookingView } from '@berth/shared';
+import { cancelRequestSchema, type BookingStatus, type BookingView } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
@@ -72,6 +72,9 @@ export async function cancelBooking(
   return publicView((await loadBookingView(ctx.em(), ctx.catalog, bookingId))!);
 }
 
+/** Paid bookings: on a berth, sharing a RAC berth, or on the waitlist. */
+const REFUNDABLE: readonly BookingStatus[] = ['confirmed', 'rac', 'waitlisted'];
+
 /** Returns the id of the refund to complete, or null when no money moves. */
 async function cancelLocked(
   ctx: EngineContext,
@@ -84,7 +87,7 @@ async function cancelLocked(
     return null;
   }
   if (booking.status === 'cancelled' || booking.status === 'released') return null;
-  if (booking.status !== 'confirmed') {
+  if (!REFUNDABLE.includes(booking.status)) {
     const reason =
       booking.status === 'paying'
         ? 'A payment for this booking is in progress.'
@@ -103,7 +106,7 @@ async function cancelLocked(
      values (?, ?, ?, 'cancellation', 'pending') returning id`,
     [booking.id, payment.id, amount],
   );
-  raise(em, { type: 'booking.cancelled', actor, booking });
+  raise(em, { type: 'booking.cancelled', actor, booking, was: booking.status });
   return Number(refund!.id);
 }
 

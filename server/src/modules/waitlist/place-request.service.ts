@@ -1,0 +1,201 @@
+import {
+  fareFor,
+  hasLeft,
+  placeRequestSchema,
+  type BookingView,
+  type PlaceKind,
+  type PlaceRequest,
+} from '@berth/shared';
+import { DomainError } from '../../common/errors.ts';
+import type { Em } from '../../common/sql.ts';
+import { query } from '../../common/sql.ts';
+import { parse } from '../../common/validate.ts';
+import type { EngineContext } from '../../engine-context.ts';
+import type { Actor } from '../audit/transition-writer.ts';
+import { users } from '../auth/users.repository.ts';
+import { loadBookingView, publicView } from '../booking/booking-view.ts';
+import { runClosed } from '../booking/hold-errors.ts';
+import { insertParty, type PlaceOnSeat } from '../booking/party-insert.ts';
+import { newPnr } from '../booking/pnr.ts';
+import { bumpSeats } from '../booking/seat-changes.ts';
+import { LIVE } from '../booking/seats.repository.ts';
+import { arrivalAt, departureAt } from '../catalog/route-cache.ts';
+import { takesBookings } from '../catalog/runs.repository.ts';
+import { resolveSegment } from '../catalog/segment.ts';
+import { raise } from '../events/domain-events.ts';
+import {
+  claimKey,
+  completeKey,
+  failure,
+  requestHash,
+  unwrap,
+  type Outcome,
+} from '../idempotency/idempotency.ts';
+import { lockClassSeats } from './class-places.ts';
+import { lockPromotion } from './promotion-lock.ts';
+
+/**
+ * `booking:request`: a party asks for places in a class for a segment, without picking seats.
+ * One transaction, in the lock order (the key, the user, the class's promotion lock, the
+ * class's seats in id order): whole berths if enough are free for the segment; else, in a berth
+ * class whose every other berth is taken, RAC halves; else waitlist places, up to the limit.
+ * A party is never split across kinds. The place is held (`held`, with its own expiresAt) and
+ * paid with `booking:pay`, which makes it confirmed, rac or waitlisted.
+ */
+export async function requestPlaces(
+  ctx: EngineContext,
+  actor: Actor & { userId: number },
+  input: unknown,
+): Promise<BookingView> {
+  const req = parse(placeRequestSchema, input);
+  const route = await ctx.catalog.route(req.runId);
+  if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
+  if (route.status !== 'scheduled') throw runClosed(route.trainNumber);
+  const segment = resolveSegment(route, req.from, req.to);
+  const departs = departureAt(route, segment.from);
+  if (hasLeft(departs, Date.now())) {
+    throw new DomainError(
+      'INVALID_STATE',
+      `Train ${route.trainNumber} has already left ${req.from}.`,
+    );
+  }
+  const fare = (await ctx.catalog.classFares()).get(req.classCode);
+  const classSeats = [...(await ctx.catalog.seatsOf(req.runId)).values()].filter(
+    (s) => s.classCode === req.classCode,
+  );
+  if (!fare || classSeats.length === 0) {
+    throw new DomainError('NOT_FOUND', `Train ${route.trainNumber} has no class ${req.classCode}.`);
+  }
+  const plan = {
+    req,
+    stops: { from: segment.from.seq, to: segment.to.seq },
+    journey: [departs, arrivalAt(route, segment.to)] as const,
+    farePaise: fareFor(fare, segment.to.km - segment.from.km, req.passengers.length),
+    hash: requestHash('request', req),
+    trainNumber: route.trainNumber,
+  };
+
+  const outcome = await ctx.tx(async (em): Promise<Outcome<{ id: number }>> => {
+    const claim = await claimKey<{ id: number }>(
+      em,
+      actor.userId,
+      req.idempotencyKey,
+      'request',
+      plan.hash,
+    );
+    if (claim.kind === 'replay') return claim.outcome;
+    if (claim.kind === 'in_progress') {
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'This request is still being processed.');
+    }
+    const result = await placeParty(ctx, em, actor, plan).catch((err: unknown) => {
+      if (err instanceof DomainError) return failure(err);
+      throw err;
+    });
+    await completeKey(em, actor.userId, req.idempotencyKey, result);
+    return result;
+  });
+  const { id: bookingId } = unwrap(outcome);
+  return publicView((await loadBookingView(ctx.em(), ctx.catalog, bookingId))!);
+}
+
+interface Plan {
+  req: PlaceRequest;
+  stops: { from: number; to: number };
+  journey: readonly [Date, Date];
+  farePaise: number;
+  trainNumber: string;
+}
+
+async function placeParty(
+  ctx: EngineContext,
+  em: Em,
+  actor: Actor & { userId: number },
+  plan: Plan,
+): Promise<Outcome<{ id: number }>> {
+  const { req, stops } = plan;
+  if (!(await takesBookings(em, req.runId))) throw runClosed(plan.trainNumber);
+  await users.lockForJourney(em, actor.userId);
+  const [clash] = await query<{ pnr: string }>(
+    em,
+    `select b.pnr from bookings b
+      where b.user_id = ? and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted')
+        and ${LIVE} and b.journey && tstzrange(?, ?) limit 1`,
+    [actor.userId, plan.journey[0], plan.journey[1]],
+  );
+  if (clash) {
+    throw new DomainError(
+      'JOURNEY_OVERLAP',
+      `You already have a journey at this time (PNR ${clash.pnr}).`,
+      { pnr: clash.pnr },
+    );
+  }
+
+  await lockPromotion(em, req.runId, req.classCode);
+  const places = await lockClassSeats(em, req.runId, req.classCode, { skipLocked: false });
+  const n = req.passengers.length;
+  let kind: PlaceKind = 'berth';
+  let chosen: PlaceOnSeat[] | null = places.berths(
+    stops,
+    n,
+    req.passengers.map((p) => p.berthPreference ?? 'NONE'),
+  );
+  if (!chosen && places.hasRacBerths() && places.freeBerthCount(stops) === 0) {
+    chosen = places.racHalves(stops, n);
+    kind = 'rac';
+  }
+  if (!chosen) {
+    kind = 'waitlist';
+    chosen = [];
+    const waiting = await waitlistPassengers(em, req.runId, req.classCode);
+    if (waiting + n > ctx.config.WAITLIST_LIMIT) {
+      throw new DomainError(
+        'INVALID_STATE',
+        `Class ${req.classCode} of train ${plan.trainNumber} is full and its waitlist is closed (${ctx.config.WAITLIST_LIMIT} passengers).`,
+        { waitlistLimit: ctx.config.WAITLIST_LIMIT },
+      );
+    }
+  }
+
+  const pnr = newPnr();
+  const [booking] = await query<{ id: string }>(
+    em,
+    `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, place, journey,
+                           expires_at, hold_until, fare_paise, idempotency_key)
+     values (?, ?, ?, ?, ?, ?, 'held', ?, tstzrange(?, ?),
+             now() + make_interval(secs => ?), now() + make_interval(secs => ?), ?, ?)
+     returning id`,
+    [
+      pnr,
+      actor.userId,
+      req.runId,
+      stops.from,
+      stops.to,
+      req.classCode,
+      kind,
+      plan.journey[0],
+      plan.journey[1],
+      ctx.config.HOLD_SECONDS,
+      ctx.config.HOLD_SECONDS,
+      plan.farePaise,
+      req.idempotencyKey,
+    ],
+  );
+  const bookingId = Number(booking!.id);
+  const inserted = await insertParty(em, bookingId, req.passengers, chosen, stops);
+  // Every seat is locked and re-read: a shortfall here is a broken invariant, not a race.
+  if (inserted.length < chosen.length) throw new Error(`request ${bookingId} lost a locked seat`);
+  await bumpSeats(em, [...new Set([...chosen.map((c) => c.seatId), ...places.freedSeatIds])]);
+  raise(em, { type: 'booking.held', actor, booking: { id: bookingId, pnr, userId: actor.userId } });
+  return { ok: true, data: { id: bookingId } };
+}
+
+/** Passengers on the waitlist of (run, class): paid, and unpaid places still inside their time. */
+async function waitlistPassengers(em: Em, runId: number, classCode: string): Promise<number> {
+  const [row] = await query<{ n: number }>(
+    em,
+    `select count(*)::int as n from bookings b join booking_passengers p on p.booking_id = b.id
+      where b.run_id = ? and b.class_code = ? and b.place = 'waitlist' and ${LIVE}`,
+    [runId, classCode],
+  );
+  return row?.n ?? 0;
+}
