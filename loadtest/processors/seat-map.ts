@@ -1,4 +1,5 @@
 import {
+  canHold,
   stateForSegment,
   type RunSnapshot,
   type SeatDelta,
@@ -97,11 +98,12 @@ export class WatchedMap {
     return sum;
   }
 
-  /** Seats this viewer sees as free, grouped by class. */
+  /** Seats this viewer sees as free for a hold, grouped by class. */
   freeByClass(): Map<string, SeatMapSeat[]> {
     const out = new Map<string, SeatMapSeat[]>();
     for (const s of this.seats.values()) {
-      if (s.state !== 'free') continue;
+      // A free RAC berth is sold only by request: a hold there is refused, never raced for.
+      if (!canHold(s)) continue;
       const list = out.get(s.classCode) ?? [];
       list.push(s);
       out.set(s.classCode, list);
@@ -109,10 +111,12 @@ export class WatchedMap {
     return out;
   }
 
-  /** Every seat, grouped by class. */
+  /** Every seat a hold may ever take (all but RAC berths), grouped by class. */
   byClass(): Map<string, SeatMapSeat[]> {
     const out = new Map<string, SeatMapSeat[]>();
-    for (const s of this.seats.values()) out.set(s.classCode, [...(out.get(s.classCode) ?? []), s]);
+    for (const s of this.seats.values()) {
+      if (!s.rac) out.set(s.classCode, [...(out.get(s.classCode) ?? []), s]);
+    }
     return out;
   }
 

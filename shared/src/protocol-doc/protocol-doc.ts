@@ -95,7 +95,7 @@ ${jsonBlock(ackErrorSchema)}
 
 Clients branch on \`error.code\` (the codes are listed under [Error codes](#error-codes) and never
 change meaning); \`message\` is for people. Commands are limited per user per minute
-(\`RATE_LIMITS\`; by default \`hold:create\` 120, \`hold:release\` 120, \`booking:pay\` 60,
+(\`RATE_LIMITS\`; by default \`hold:create\` 120, \`booking:request\` 60, \`hold:release\` 120, \`booking:pay\` 60,
 \`booking:cancel\` 60, \`run:watch\` 600, \`auth:renew\` 60); past a limit the answer is
 \`RATE_LIMITED\`.
 
