@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BookingView } from '@berth/shared';
+import { availabilityLabel, type BookingView } from '@berth/shared';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
 import {
@@ -7,6 +7,7 @@ import {
   createUsers,
   holdInput,
   key,
+  localDate,
   outcomes,
   type TestRun,
 } from './support/fixtures.ts';
@@ -85,6 +86,26 @@ describe('RAC and the waitlist', () => {
     const status = await engine.pnrStatus(wl.booking.pnr);
     expect(status.passengers).toEqual(['WL 1', 'WL 2']);
     await db.assertIntegrity();
+  });
+
+  it('search counts a class as AVAILABLE, then RAC, then WL, for the segment', async () => {
+    const run = await train(2, 1);
+    const date = localDate(new Date(run.departsAt.getTime() + 60_000));
+    const sl = async () => {
+      const results = await engine.search({ from: run.stops[0], to: run.stops[3], date });
+      const c = results
+        .find((r) => r.runId === run.runId)!
+        .classes.find((k) => k.classCode === 'SL')!;
+      return availabilityLabel(c);
+    };
+    expect(await sl()).toBe('AVAILABLE 1'); // the RAC berth is not for holds
+    await paidRequest(run);
+    expect(await sl()).toBe('RAC 1');
+    await paidRequest(run);
+    await paidRequest(run);
+    expect(await sl()).toBe('WL 1');
+    await paidRequest(run, 2);
+    expect(await sl()).toBe('WL 3');
   });
 
   it('an unpaid waitlist place takes no number and is given up when it lapses', async () => {

@@ -43,7 +43,14 @@ export const classAvailabilitySchema = z.object({
   classCode: z.string(),
   className: z.string(),
   capacity: z.number(),
+  /** Berths (or seats) free all along the segment that a hold may take: RAC berths excluded. */
   free: z.number(),
+  /** Halves of RAC berths free all along the segment (berth classes; 0 in chair cars). */
+  racHalvesFree: z.number(),
+  /** Paid RAC passengers of the run's class: the next RAC place is number racCount + 1. */
+  racCount: z.number(),
+  /** Paid waitlisted passengers of the run's class: the next waitlist place is waitlistCount + 1. */
+  waitlistCount: z.number(),
   farePaise: z.number(),
 });
 export type ClassAvailability = z.infer<typeof classAvailabilitySchema>;

@@ -10,10 +10,17 @@ export interface Leg {
   toSeq: number;
 }
 
+/** SQL: seat `s` has a live row over the leg `q` on this part of the berth. */
+const takenOn = (part: string) => `exists (
+              select 1 from booking_seats bs join bookings b on b.id = bs.booking_id
+               where bs.seat_id = s.id and bs.active and ${LIVE}
+                 and bs.stops && int4range(q.from_seq, q.to_seq) and bs.part && ${part}::int4range)`;
+
 /**
  * The search answer for each leg, in the order given: times from the cached route, and per class
  * the capacity, the seats free for exactly that segment (a seat with any live booking overlapping
- * it is taken; a lapsed hold is not) and the fare. Every leg is counted in one query.
+ * it is taken; a lapsed hold is not; RAC berths are counted apart, in halves), the RAC and
+ * waitlist counts and the fare. Every leg is counted in one query, the queues in one more.
  */
 export async function segmentResults(ctx: EngineContext, legs: Leg[]): Promise<SearchResult[]> {
   if (legs.length === 0) return [];
@@ -23,18 +30,28 @@ export async function segmentResults(ctx: EngineContext, legs: Leg[]): Promise<S
     to_seq: number;
     class_code: string;
     capacity: string;
-    taken: string;
+    free: string;
+    rac_halves_free: string;
   }>(
     ctx.em(),
     `select q.run_id, q.from_seq, q.to_seq, s.class_code, count(*) as capacity,
-            count(*) filter (where exists (
-              select 1 from booking_seats bs join bookings b on b.id = bs.booking_id
-               where bs.seat_id = s.id and bs.active and ${LIVE}
-                 and bs.stops && int4range(q.from_seq, q.to_seq))) as taken
+            count(*) filter (where not s.rac and not ${takenOn(`'[0,2)'`)}) as free,
+            coalesce(sum((not ${takenOn(`'[0,1)'`)})::int + (not ${takenOn(`'[1,2)'`)})::int)
+                       filter (where s.rac), 0) as rac_halves_free
        from (select distinct * from unnest(?::int[], ?::int[], ?::int[]) as q(run_id, from_seq, to_seq)) q
        join seats s on s.run_id = q.run_id
       group by q.run_id, q.from_seq, q.to_seq, s.class_code`,
     [legs.map((l) => l.runId), legs.map((l) => l.fromSeq), legs.map((l) => l.toSeq)],
+  );
+  const queues = await query<{ run_id: number; class_code: string; rac: number; wl: number }>(
+    ctx.em(),
+    `select b.run_id, b.class_code,
+            count(*) filter (where b.status = 'rac')::int as rac,
+            count(*) filter (where b.status = 'waitlisted')::int as wl
+       from bookings b join booking_passengers p on p.booking_id = b.id
+      where b.run_id = any(?) and b.status in ('rac', 'waitlisted')
+      group by b.run_id, b.class_code`,
+    [[...new Set(legs.map((l) => l.runId))]],
   );
   const fares = await ctx.catalog.classFares();
   const classOrder = [...fares.keys()];
@@ -50,11 +67,15 @@ export async function segmentResults(ctx: EngineContext, legs: Leg[]): Promise<S
       .filter((c) => c.run_id === leg.runId && c.from_seq === leg.fromSeq && c.to_seq === leg.toSeq)
       .map((c) => {
         const fare = fares.get(c.class_code)!;
+        const queue = queues.find((q) => q.run_id === c.run_id && q.class_code === c.class_code);
         return {
           classCode: c.class_code,
           className: fare.name,
           capacity: Number(c.capacity),
-          free: Number(c.capacity) - Number(c.taken),
+          free: Number(c.free),
+          racHalvesFree: Number(c.rac_halves_free),
+          racCount: queue?.rac ?? 0,
+          waitlistCount: queue?.wl ?? 0,
           farePaise: fareFor(fare, to.km - from.km, 1),
         };
       })

@@ -1,4 +1,5 @@
 import {
+  canHold,
   stateForSegment,
   type RunSnapshot,
   type SeatDelta,
@@ -116,13 +117,13 @@ export class SeatMapState {
     return sum;
   }
 
-  /** Free seats and capacity per class, for this segment. */
+  /** Seats a hold may take (free, not RAC berths) and capacity per class, for this segment. */
   get counts(): ClassCount[] {
     const byClass = new Map<string, ClassCount>();
     for (const s of this.#seats) {
       const c = byClass.get(s.classCode) ?? { classCode: s.classCode, capacity: 0, free: 0 };
       c.capacity += 1;
-      if (s.state === 'free') c.free += 1;
+      if (canHold(s)) c.free += 1;
       byClass.set(s.classCode, c);
     }
     return [...byClass.values()];
