@@ -170,6 +170,13 @@ describe('RAC and the waitlist', () => {
     expect(pushes.rows.map((r) => r.payload.status)).toEqual(
       expect.arrayContaining(['confirmed', 'rac']),
     );
+    // Every watcher of the run is told the class's queue moved.
+    const queued = await db.pool.query(
+      `select 1 from outbox where event = 'queue:changed' and room = $1
+          and payload = jsonb_build_object('runId', $2::int, 'classCode', 'SL')`,
+      [`run:${run.runId}`, run.runId],
+    );
+    expect(queued.rowCount).toBeGreaterThan(0);
     await db.assertIntegrity();
   });
 

@@ -15,6 +15,7 @@ import type {
   AuthRenewed,
   BookingUpdated,
   HoldExpired,
+  QueueChanged,
   HoldExpiring,
   RunSnapshot,
   RunUnwatch,
@@ -66,6 +67,11 @@ export interface ServerToClientEvents {
   'hold:expiring': (payload: HoldExpiring) => void;
   /** One of the user's holds has expired; its seats are gone. */
   'hold:expired': (payload: HoldExpired) => void;
+  /**
+   * The RAC or waitlist of a class of a watched run changed: re-read the segment's counts
+   * (search), which no seat delta describes.
+   */
+  'queue:changed': (payload: QueueChanged) => void;
   /** One of the user's bookings changed. */
   'booking:updated': (payload: BookingUpdated) => void;
   /** Someone is looking at a seat of a watched run right now. */

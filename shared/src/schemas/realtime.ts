@@ -54,6 +54,14 @@ export const holdExpiringSchema = z.object({
 });
 export type HoldExpiring = z.infer<typeof holdExpiringSchema>;
 
+/**
+ * The RAC or waitlist of one class of a watched run changed (a place paid into it, a promotion,
+ * a cancellation): its free, RAC and WL counts may have moved although no seat delta says so
+ * (waitlisted passengers have no seats). Clients re-read their own segment's counts.
+ */
+export const queueChangedSchema = z.object({ runId: z.number(), classCode: z.string() });
+export type QueueChanged = z.infer<typeof queueChangedSchema>;
+
 export const holdExpiredSchema = z.object({ bookingId: z.number(), pnr: z.string() });
 export type HoldExpired = z.infer<typeof holdExpiredSchema>;
 

@@ -2,6 +2,7 @@ import {
   bookingUpdatedSchema,
   holdExpiredSchema,
   holdExpiringSchema,
+  queueChangedSchema,
   rooms,
   seatsChangedSchema,
   sessionRevokedSchema,
@@ -21,6 +22,7 @@ export const pushSchemas = {
   'booking:updated': bookingUpdatedSchema,
   'hold:expired': holdExpiredSchema,
   'hold:expiring': holdExpiringSchema,
+  'queue:changed': queueChangedSchema,
 };
 
 /**
@@ -51,7 +53,13 @@ export type OutboxMessage = {
 type Wire<E extends PushEvent> = Parameters<ServerToClientEvents[E]>[0];
 const matchesWire: {
   [E in PushEvent]: OutboxPayloads[E] extends Partial<Wire<E>> ? true : never;
-} = { 'seats:changed': true, 'booking:updated': true, 'hold:expired': true, 'hold:expiring': true };
+} = {
+  'seats:changed': true,
+  'booking:updated': true,
+  'hold:expired': true,
+  'hold:expiring': true,
+  'queue:changed': true,
+};
 void matchesWire;
 /** And every node event is one of the contract's messages between nodes, payload for payload. */
 const matchesNodes: {

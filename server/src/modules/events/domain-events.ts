@@ -42,6 +42,8 @@ export type DomainEvent =
       to: 'rac' | 'confirmed';
     }
   | { type: 'payment.declined'; actor: Actor; booking: BookingRef }
+  /** The RAC or waitlist of (run, class) changed: its counts moved, with or without seats. */
+  | { type: 'queue.changed'; runId: number; classCode: string }
   | { type: 'booking.cancelled'; actor: Actor; booking: BookingRef; was: BookingStatus }
   /** A refund was recorded and is on its way to the gateway. */
   | {

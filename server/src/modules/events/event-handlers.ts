@@ -108,6 +108,16 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
       pushes: [statusPush(e, e.to)],
     }),
   ],
+  'queue.changed': [
+    (e) => ({
+      pushes: [
+        outboxPush('queue:changed', rooms.run(e.runId), {
+          runId: e.runId,
+          classCode: e.classCode,
+        }),
+      ],
+    }),
+  ],
   'payment.declined': [
     (e) => ({
       audits: [audit(e, ACTIONS.payDeclined, { status: 'paying' }, { status: 'held' })],

@@ -68,6 +68,9 @@ export async function settlePayment(
     // Held becomes booked (or RAC) on every map: a new version, pushed with the status.
     await bumpSeats(em, await bookings.activeSeats(em, booking.id));
     raise(em, { type: 'booking.confirmed', actor, booking, status });
+    if (status !== 'confirmed') {
+      raise(em, { type: 'queue.changed', runId: booking.runId, classCode: booking.classCode });
+    }
     await finishKey(em, userId, payment.idempotency_key, {
       ok: true,
       data: { bookingId: booking.id },

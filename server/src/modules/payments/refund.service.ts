@@ -107,6 +107,9 @@ async function cancelLocked(
     [booking.id, payment.id, amount],
   );
   raise(em, { type: 'booking.cancelled', actor, booking, was: booking.status });
+  if (booking.status !== 'confirmed') {
+    raise(em, { type: 'queue.changed', runId: booking.runId, classCode: booking.classCode });
+  }
   return Number(refund!.id);
 }
 

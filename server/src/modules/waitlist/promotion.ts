@@ -73,6 +73,7 @@ export async function promote(em: Em, runId: number, classCode: string): Promise
     moved++;
   }
   await bumpSeats(em, [...changed]);
+  if (moved > 0) raise(em, { type: 'queue.changed', runId, classCode });
   return moved;
 }
 

@@ -1,4 +1,4 @@
-import type { SeatsChanged, SeatsDigest, SeatSelecting } from '@berth/shared';
+import type { QueueChanged, SeatsChanged, SeatsDigest, SeatSelecting } from '@berth/shared';
 import { SeatMapState, type Schedule } from '../state/seat-map.svelte.ts';
 import { describeError } from '../format/errors.ts';
 import { serverClock } from '../state/server-clock.svelte.ts';
@@ -21,6 +21,7 @@ export class RunWatch {
   #error = $state<string | null>(null);
   #catchingUp = $state(false);
   #missing = $state(false);
+  #queueChanges = $state(0);
   #closed = false;
   readonly #off: (() => void)[] = [];
 
@@ -42,10 +43,15 @@ export class RunWatch {
     const onSelecting = (mark: SeatSelecting) => {
       if (mark.runId === runId) this.map.mark(mark.seatId, mark.until);
     };
+    const onQueue = (change: QueueChanged) => {
+      if (change.runId === runId) this.#queueChanges += 1;
+    };
     conn.socket.on('seats:changed', onChanged);
     conn.socket.on('seats:digest', onDigest);
     conn.socket.on('seat:selecting', onSelecting);
+    conn.socket.on('queue:changed', onQueue);
     this.#off.push(
+      () => conn.socket.off('queue:changed', onQueue),
       () => conn.socket.off('seats:changed', onChanged),
       () => conn.socket.off('seats:digest', onDigest),
       () => conn.socket.off('seat:selecting', onSelecting),
@@ -63,6 +69,14 @@ export class RunWatch {
    */
   get stale(): boolean {
     return !this.conn.online || this.#catchingUp || !this.map.ready;
+  }
+
+  /**
+   * How many times a class's RAC or waitlist changed since the watch began: a view that shows
+   * RAC and WL counts re-reads them when it moves (no seat delta describes a waitlist).
+   */
+  get queueChanges(): number {
+    return this.#queueChanges;
   }
 
   /** The run (or its segment) does not exist: there is no map to show, now or after a retry. */
