@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  AuthTokens,
-  BookingView,
-  ClientToServerEvents,
-  SearchResult,
-  SeatMap,
-  ServerToClientEvents,
+import {
+  canHold,
+  type Ack,
+  type AuthTokens,
+  type BookingView,
+  type ClientToServerEvents,
+  type SearchResult,
+  type SeatMap,
+  type ServerToClientEvents,
 } from '@berth/shared';
 import { todayInIndia } from '../src/lib/format/format.ts';
 import { launchBrowser, newContext, screenshot } from './support/browser.ts';
@@ -180,7 +181,7 @@ async function freeSeat(daysOut: number): Promise<{ runId: number; seatId: numbe
   const run = results.find((r) => r.trainNumber === '12010');
   if (!run) throw new Error(`no 12010 run on ${date}`);
   const map = await api<SeatMap>(`/api/runs/${run.runId}/seats?from=ADI&to=BCT`);
-  const free = map.seats.filter((s) => s.state === 'free');
+  const free = map.seats.filter((s) => canHold(s));
   const seat = free[Math.floor(Math.random() * free.length)];
   if (!seat) throw new Error('no free seat');
   return { runId: run.runId, seatId: seat.seatId };

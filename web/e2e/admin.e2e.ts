@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
-import type {
-  Ack,
-  AuthTokens,
-  BookingView,
-  GatewaySettingsView,
-  SearchResult,
-  SeatMap,
+import {
+  canHold,
+  type Ack,
+  type AuthTokens,
+  type BookingView,
+  type GatewaySettingsView,
+  type SearchResult,
+  type SeatMap,
 } from '@berth/shared';
 import { todayInIndia } from '../src/lib/format/format.ts';
 import { launchBrowser, newContext, newUser, screenshot, signIn } from './support/browser.ts';
@@ -192,7 +193,7 @@ async function hold(token: string): Promise<BookingView> {
   const run = results.find((r) => r.trainNumber === '12010');
   if (!run) throw new Error(`no 12010 run on ${date}`);
   const map = await api<SeatMap>(`/api/runs/${run.runId}/seats?from=ADI&to=ST`);
-  const free = map.seats.filter((s) => s.state === 'free');
+  const free = map.seats.filter((s) => canHold(s));
   const seat = free[Math.floor(Math.random() * free.length)];
   if (!seat) throw new Error('no free seat');
   return command(token, 'hold:create', {

@@ -60,7 +60,7 @@ describe('a train that has left', () => {
     await page.goto(`/runs/${left.runId}?from=NDLS&to=JP&class=CC`);
     await page.getByTestId('run-departed').waitFor({ timeout: 15_000 });
     await page.getByTestId('hold-closed').waitFor();
-    const seat = page.locator('[data-seat][data-state="free"]').first();
+    const seat = page.locator('[data-seat][data-state="free"]:not([aria-disabled])').first();
     const seatId = Number(await seat.getAttribute('data-seat'));
     await seat.click();
     expect(await page.getByTestId('hold-panel').count()).toBe(0);

@@ -1,13 +1,14 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  AuthTokens,
-  BookingView,
-  ClientToServerEvents,
-  SeatMap,
-  ServerToClientEvents,
+import {
+  canHold,
+  type Ack,
+  type AuthTokens,
+  type BookingView,
+  type ClientToServerEvents,
+  type SeatMap,
+  type ServerToClientEvents,
 } from '@berth/shared';
 import { useBrowser, newContext, screenshot } from './support/browser.ts';
 
@@ -35,7 +36,7 @@ async function bookOneSeat(runId: number, from: string, to: string, classCode: s
   const res = await fetch(`${url}/api/runs/${runId}/seats?from=${from}&to=${to}`);
   const map = (await res.json()) as Ack<SeatMap>;
   if (!map.ok) throw new Error(map.error.message);
-  const free = map.data.seats.filter((s) => s.classCode === classCode && s.state === 'free');
+  const free = map.data.seats.filter((s) => s.classCode === classCode && canHold(s));
   const seat = free[Math.floor(Math.random() * free.length)];
   if (!seat) throw new Error(`no free ${classCode} seat`);
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {

@@ -48,7 +48,7 @@ describe('going offline and coming back', () => {
     const network = await networkSwitch(page);
     const run = await firstRun();
     await page.goto(`/runs/${run.runId}?from=NDLS&to=BCT&class=SL&date=${DATE}`);
-    const seat = page.locator('[data-seat][data-state="free"]').first();
+    const seat = page.locator('[data-seat][data-state="free"]:not([aria-disabled])').first();
     await seat.waitFor({ timeout: 15_000 });
     await seat.click();
     await page.getByLabel('Age').first().fill('33');

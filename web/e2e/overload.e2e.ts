@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, SearchResult, SeatMap } from '@berth/shared';
+import { canHold, type Ack, type SearchResult, type SeatMap } from '@berth/shared';
 import { todayInIndia } from '../src/lib/format/format.ts';
 import { newContext, newUser, screenshot, useBrowser } from './support/browser.ts';
 import { register } from './support/passenger.ts';
@@ -41,7 +41,7 @@ describe('a busy server: the client retries once, with the same key, and says so
   it('shows "Busy, retrying…" while the node is overloaded, then holds the seat', async () => {
     const [run] = await api<SearchResult[]>(`/api/search?from=NDLS&to=BCT&date=${DATE}`);
     const map = await api<SeatMap>(`/api/runs/${run!.runId}/seats?from=NDLS&to=BCT`);
-    const free = map.seats.filter((s) => s.state === 'free' && s.classCode === 'SL');
+    const free = map.seats.filter((s) => canHold(s) && s.classCode === 'SL');
     const [jamSeat, mySeat] = [free[0]!, free[1]!];
 
     const context = await newContext(browser(), berth.url);

@@ -46,7 +46,7 @@ async function openMap(context: BrowserContext, run: number, from: string, to: s
 /** A seat of the coach on screen that is free all along the page's journey, chosen at random. */
 async function freeSeat(page: Page): Promise<number> {
   const ids = await page
-    .locator('[data-seat][data-state="free"]')
+    .locator('[data-seat][data-state="free"]:not([aria-disabled])')
     .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seat'))));
   if (ids.length === 0) throw new Error('no free seat on this coach');
   return ids[Math.floor(Math.random() * ids.length)]!;

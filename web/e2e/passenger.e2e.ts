@@ -56,7 +56,7 @@ const seat = (page: Page, id: number): Locator => page.getByTestId(`seat-${id}`)
 /** A free seat of the coach on screen, chosen at random so tests do not queue for one seat. */
 async function freeSeat(page: Page, except: number[] = []): Promise<number> {
   const ids = await page
-    .locator('[data-seat][data-state="free"]')
+    .locator('[data-seat][data-state="free"]:not([aria-disabled])')
     .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seat'))));
   const choices = ids.filter((id) => !except.includes(id));
   if (choices.length === 0) throw new Error('no free seat on this coach');

@@ -19,9 +19,12 @@ describe('refusals that lead somewhere', () => {
     )!;
     const holdOne = async (except: number[] = []) => {
       await page.goto(`/runs/${run.runId}?from=JP&to=BCT&class=SL&date=${DATE}`);
-      await page.locator('[data-seat][data-state="free"]').first().waitFor({ timeout: 15_000 });
+      await page
+        .locator('[data-seat][data-state="free"]:not([aria-disabled])')
+        .first()
+        .waitFor({ timeout: 15_000 });
       const free = await page
-        .locator('[data-seat][data-state="free"]')
+        .locator('[data-seat][data-state="free"]:not([aria-disabled])')
         .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seat'))));
       const choices = free.filter((id) => !except.includes(id));
       const id = choices[Math.floor(Math.random() * choices.length)]!;

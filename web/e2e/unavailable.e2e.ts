@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, SearchResult, SeatMap } from '@berth/shared';
+import { canHold, type Ack, type SearchResult, type SeatMap } from '@berth/shared';
 import { todayInIndia } from '../src/lib/format/format.ts';
 import { newContext, newUser, screenshot, useBrowser } from './support/browser.ts';
 import { PG_PORT, startBerth, type BerthProcess } from './support/server.ts';
@@ -49,7 +49,7 @@ describe('the database out of reach: the client retries with the same key, and s
   it('shows "Busy, retrying…" while the node cannot reach PostgreSQL, then holds the seat once it can', async () => {
     const [run] = await api<SearchResult[]>(`/api/search?from=NDLS&to=BCT&date=${DATE}`);
     const map = await api<SeatMap>(`/api/runs/${run!.runId}/seats?from=NDLS&to=BCT`);
-    const mySeat = map.seats.find((s) => s.state === 'free' && s.classCode === 'SL')!;
+    const mySeat = map.seats.find((s) => canHold(s) && s.classCode === 'SL')!;
 
     const context = await newContext(browser(), berth.url);
     await newUser(context, berth.url, 'Steadfast');

@@ -1,12 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
-import type {
-  Ack,
-  AuthTokens,
-  BookingView,
-  ClientToServerEvents,
-  SearchResult,
-  SeatMap,
-  ServerToClientEvents,
+import {
+  canHold,
+  type Ack,
+  type AuthTokens,
+  type BookingView,
+  type ClientToServerEvents,
+  type SearchResult,
+  type SeatMap,
+  type ServerToClientEvents,
 } from '@berth/shared';
 import { todayInIndia } from '../../src/lib/format/format.ts';
 
@@ -102,7 +103,7 @@ export async function holdSeat(
     `/api/runs/${run.runId}/seats?from=${trip.from}&to=${trip.to}`,
   );
   const free = map.seats.filter(
-    (s) => s.state === 'free' && (!trip.classCode || s.classCode === trip.classCode),
+    (s) => canHold(s) && (!trip.classCode || s.classCode === trip.classCode),
   );
   const seat = free[Math.floor(Math.random() * free.length)];
   if (!seat) throw new Error('no free seat');
