@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookingView } from '@berth/shared';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
+import { deadlocks } from './support/deadlocks.ts';
 import {
   codesOf,
   createTestRun,
@@ -126,18 +127,3 @@ describe('a random mix on a train with RAC and a waitlist', () => {
     expect(await deadlocks(db)).toBe(deadlocksBefore);
   });
 });
-
-async function deadlocks(db: TestDb): Promise<number> {
-  // Statistics reach the shared counters when a backend goes idle (at most once a second).
-  await new Promise((r) => setTimeout(r, 1500));
-  const client = await db.pool.connect();
-  try {
-    await client.query('select pg_stat_clear_snapshot()');
-    const r = await client.query<{ deadlocks: string }>(
-      `select deadlocks from pg_stat_database where datname = current_database()`,
-    );
-    return Number(r.rows[0]!.deadlocks);
-  } finally {
-    client.release();
-  }
-}

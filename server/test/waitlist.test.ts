@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availabilityLabel, type BookingView } from '@berth/shared';
 import type { Engine, UserActor } from '../src/engine.ts';
 import { createTestDb, type TestDb } from './support/harness.ts';
+import { deadlocks } from './support/deadlocks.ts';
 import {
   createTestRun,
   createUsers,
@@ -280,18 +281,3 @@ describe('RAC and the waitlist', () => {
     for (const w of stillWaiting.rows) expect(w.party).toBeGreaterThan(free.rows[0]!.n);
   });
 });
-
-async function deadlocks(db: TestDb): Promise<number> {
-  // Statistics reach the shared counters when a backend goes idle (at most once a second).
-  await new Promise((r) => setTimeout(r, 1500));
-  const client = await db.pool.connect();
-  try {
-    await client.query('select pg_stat_clear_snapshot()');
-    const r = await client.query<{ deadlocks: string }>(
-      `select deadlocks from pg_stat_database where datname = current_database()`,
-    );
-    return Number(r.rows[0]!.deadlocks);
-  } finally {
-    client.release();
-  }
-}

@@ -43,11 +43,17 @@ async function queueOnSegment(
   return row?.queued ?? false;
 }
 
-/** Checks the run, the segment and the seats, and prices the hold. */
-export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<PreparedHold> {
+/**
+ * The run and segment a hold or a request is for, checked from the route cache: the run exists
+ * and takes bookings (checked again in the transaction: this cache may be behind) and the train
+ * has not left the boarding station.
+ */
+export async function openSegment(
+  ctx: EngineContext,
+  req: { runId: number; from: string; to: string },
+): Promise<{ route: RunRoute; segment: Segment; boardingAt: Date }> {
   const route = await ctx.catalog.route(req.runId);
   if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
-  // Checked again in the hold's transaction (runs.repository.ts): this cache may be behind.
   if (route.status !== 'scheduled') throw runClosed(route.trainNumber);
   const segment = resolveSegment(route, req.from, req.to);
   const boardingAt = departureAt(route, segment.from);
@@ -57,6 +63,12 @@ export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<Pre
       `Train ${route.trainNumber} has already left ${req.from}.`,
     );
   }
+  return { route, segment, boardingAt };
+}
+
+/** Checks the run, the segment and the seats, and prices the hold. */
+export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<PreparedHold> {
+  const { route, segment, boardingAt } = await openSegment(ctx, req);
   const runSeats = await ctx.catalog.seatsOf(req.runId);
   const seats = req.seatIds.map((id) => {
     const seat = runSeats.get(id);

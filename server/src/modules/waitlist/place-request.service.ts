@@ -1,6 +1,5 @@
 import {
   fareFor,
-  hasLeft,
   placeRequestSchema,
   type BookingView,
   type PlaceKind,
@@ -19,9 +18,9 @@ import { insertParty, type PlaceOnSeat } from '../booking/party-insert.ts';
 import { newPnr } from '../booking/pnr.ts';
 import { bumpSeats } from '../booking/seat-changes.ts';
 import { LIVE } from '../booking/seats.repository.ts';
-import { arrivalAt, departureAt } from '../catalog/route-cache.ts';
+import { openSegment } from '../booking/hold-prepare.ts';
+import { arrivalAt } from '../catalog/route-cache.ts';
 import { takesBookings } from '../catalog/runs.repository.ts';
-import { resolveSegment } from '../catalog/segment.ts';
 import { raise } from '../events/domain-events.ts';
 import {
   claimKey,
@@ -48,17 +47,7 @@ export async function requestPlaces(
   input: unknown,
 ): Promise<BookingView> {
   const req = parse(placeRequestSchema, input);
-  const route = await ctx.catalog.route(req.runId);
-  if (!route) throw new DomainError('NOT_FOUND', 'That train run was not found.');
-  if (route.status !== 'scheduled') throw runClosed(route.trainNumber);
-  const segment = resolveSegment(route, req.from, req.to);
-  const departs = departureAt(route, segment.from);
-  if (hasLeft(departs, Date.now())) {
-    throw new DomainError(
-      'INVALID_STATE',
-      `Train ${route.trainNumber} has already left ${req.from}.`,
-    );
-  }
+  const { route, segment, boardingAt: departs } = await openSegment(ctx, req);
   const fare = (await ctx.catalog.classFares()).get(req.classCode);
   const classSeats = [...(await ctx.catalog.seatsOf(req.runId)).values()].filter(
     (s) => s.classCode === req.classCode,
