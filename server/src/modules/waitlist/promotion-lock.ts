@@ -40,10 +40,6 @@ export function holdsPromotion(em: Em, runId: number, classCode: string): boolea
   return em instanceof SqlTx && (held.get(em)?.has(keyOf(runId, classCode)) ?? false);
 }
 
-/** SQL (run id, class code): somebody waits in the (run, class): a RAC or waitlisted booking. */
-export const HAS_QUEUE = `exists (select 1 from bookings q
-   where q.run_id = ? and q.class_code = ? and q.status in ('rac', 'waitlisted'))`;
-
 /**
  * Before a change to a booking: when its (run, class) has people waiting, takes that class's
  * promotion lock. Read without locks and so perhaps stale: a queue that appears a moment later is
