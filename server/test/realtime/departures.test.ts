@@ -100,6 +100,9 @@ describe(`GET /api/stations/:code/departures (${TRANSPORT})`, () => {
         className: 'Sleeper',
         capacity: 6,
         free: 6,
+        racHalvesFree: 0,
+        racCount: 0,
+        waitlistCount: 0,
         farePaise: fareFor({ baseFarePaise: 2000, perKmPaise: 50 }, 200, 1),
       },
       {
@@ -107,6 +110,9 @@ describe(`GET /api/stations/:code/departures (${TRANSPORT})`, () => {
         className: 'AC Chair Car',
         capacity: 6,
         free: 6,
+        racHalvesFree: 0,
+        racCount: 0,
+        waitlistCount: 0,
         farePaise: fareFor({ baseFarePaise: 4000, perKmPaise: 110 }, 200, 1),
       },
     ]);
