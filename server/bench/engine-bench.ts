@@ -1,8 +1,8 @@
 /**
  * Engine benchmark: holds per second of fresh seats through the engine at concurrency 1, 8 and
- * 32, against the hold's thirteen steps sent one by one as raw SQL through `pg` with the same
+ * 32, against the hold's fourteen steps sent one by one as raw SQL through `pg` with the same
  * pool size, and against PostgreSQL's own `pgbench -M prepared` running exactly the engine's
- * statements (the database's ceiling) and the thirteen steps; then the latency of the 49 losers
+ * statements (the database's ceiling) and the fourteen steps; then the latency of the 49 losers
  * when 50 users race for one seat. First, where one hold's time goes.
  *
  *   pnpm bench:engine                          10 s per level and path, 3 rounds, medians

@@ -3,7 +3,7 @@ import { APT_HINT, ENGINE_HOLD_STATEMENTS } from './pgbench.ts';
 import { RAW_STATEMENTS_PER_HOLD } from './raw-hold.ts';
 import { median, percentile, round, table } from './stats.ts';
 
-/** pgbench runs the engine's statements; pgbench_steps the raw baseline's thirteen. */
+/** pgbench runs the engine's statements; pgbench_steps the raw baseline's fourteen. */
 export type Path = 'engine' | 'raw' | 'pgbench' | 'pgbench_steps';
 
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -20,7 +20,7 @@ function compareStatements(engine: string[]): string {
     )
     .filter((d) => d !== null);
   if (sent.length === expected.length && differing.length === 0)
-    return "pgbench sends exactly the engine's statements; the raw baseline the 12 one by one";
+    return "pgbench sends exactly the engine's statements; the raw baseline the 13 one by one";
   return `pgbench DIFFERS from the engine (${sent.length} vs ${expected.length} statements):\n${differing.join('\n')}`;
 }
 
@@ -53,8 +53,8 @@ export function report(
   console.log(`\n${explained}\n`);
   console.log(
     `holds/s of fresh seats, median of ${ROUNDS} round(s) x ${SECONDS} s; pool size = clients` +
-      ` = concurrency. raw: the hold's thirteen steps one by one through pg; pgbench: the` +
-      ` engine's statements, -M prepared; pgbench steps: the raw thirteen, -M prepared` +
+      ` = concurrency. raw: the hold's fourteen steps one by one through pg; pgbench: the` +
+      ` engine's statements, -M prepared; pgbench steps: the raw fourteen, -M prepared` +
       ` (${pgbench ?? `not found: ${APT_HINT}`})`,
   );
   console.log(
@@ -115,7 +115,7 @@ export function report(
     pgbench_c8: pgbenchAt(8),
     pgbench_c32: pgbenchAt(32),
     ratio_pgbench_c8: pgbench ? round(ratioPgbench, 3) : 'n/a',
-    // The same steps as thirteen prepared statements: what the database does without the function.
+    // The same steps as fourteen prepared statements: what the database does without the function.
     pgbench_steps_c8: pgbenchAt(8, 'pgbench_steps'),
     ratio_pgbench_steps_c8: pgbench ? round(med('engine', 8) / med('pgbench_steps', 8), 3) : 'n/a',
   };

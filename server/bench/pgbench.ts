@@ -32,6 +32,7 @@ import {
   LOCK_SEATS,
   LOCK_USER,
   RUN_TAKES_BOOKINGS,
+  QUEUE_ON_SEGMENT,
   RECORD_TRANSITIONS,
   SEAT_OVERLAP,
   bookingView,
@@ -200,7 +201,7 @@ export function holdScript(f: BenchFixture, holdSeconds: number): string {
 }
 
 /**
- * The raw baseline's thirteen statements, one per step, as a pgbench script: the database's
+ * The raw baseline's fourteen statements, one per step, as a pgbench script: the database's
  * ceiling for the hold's steps sent one by one, each prepared.
  */
 export function stepwiseScript(f: BenchFixture, holdSeconds: number): string {
@@ -222,6 +223,12 @@ export function stepwiseScript(f: BenchFixture, holdSeconds: number): string {
   return script(f, [
     bind(CLAIM_KEY, [':uid', x.key, literal('hold'), x.hash]),
     bind(RUN_TAKES_BOOKINGS, [String(f.runId)]),
+    bind(QUEUE_ON_SEGMENT, [
+      String(f.runId),
+      literal(f.classCode),
+      String(f.toSeq),
+      String(f.fromSeq),
+    ]),
     bind(LOCK_USER, [':uid']),
     bind(JOURNEY_OVERLAP, [':uid', x.departs, x.arrives]),
     bind(LOCK_SEATS, ['array[:seat]::bigint[]']),

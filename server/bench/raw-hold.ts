@@ -3,9 +3,10 @@ import type pg from 'pg';
 import { numbered } from '../src/common/sql.ts';
 import { BUMP_SEATS as ENGINE_BUMP_SEATS } from '../src/modules/booking/seat-changes.ts';
 import {
-  LIVE,
   SEAT_OVERLAP as ENGINE_SEAT_OVERLAP,
+  USER_JOURNEY,
 } from '../src/modules/booking/seats.repository.ts';
+import { QUEUE_ON_SEGMENT as ENGINE_QUEUE_ON_SEGMENT } from '../src/modules/waitlist/queue-numbers.ts';
 import { RUN_TAKES_BOOKINGS as ENGINE_RUN_TAKES_BOOKINGS } from '../src/modules/catalog/runs.repository.ts';
 import { newPnr } from '../src/modules/booking/pnr.ts';
 import { requestHash } from '../src/modules/idempotency/idempotency.ts';
@@ -22,10 +23,10 @@ import { benchStationName, type BenchFixture } from './bench-db.ts';
 export const CLAIM_KEY = `insert into idempotency_keys (user_id, key, operation, request_hash)
      values ($1, $2, $3, $4) on conflict do nothing returning 1`;
 export const RUN_TAKES_BOOKINGS = numbered(ENGINE_RUN_TAKES_BOOKINGS);
+export const QUEUE_ON_SEGMENT = numbered(ENGINE_QUEUE_ON_SEGMENT);
 export const LOCK_USER = `select id from users where id = $1 for no key update`;
 export const JOURNEY_OVERLAP = `select b.pnr from bookings b
-      where b.user_id = $1 and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted') and ${LIVE}
-        and b.journey && tstzrange($2, $3) limit 1`;
+      where b.user_id = $1 and ${USER_JOURNEY} and b.journey && tstzrange($2, $3) limit 1`;
 export const LOCK_SEATS = `select id from seats where id = any($1) order by id for update`;
 export const SEAT_OVERLAP = numbered(ENGINE_SEAT_OVERLAP);
 export const INSERT_BOOKING = `insert into bookings (pnr, user_id, run_id, from_seq, to_seq, class_code, status, journey,
@@ -45,11 +46,12 @@ export const RECORD_TRANSITIONS = `with audited as (insert into audit_log (actor
                        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb)) insert into outbox (event, room, payload) values ($7, $8, $9::jsonb), ($10, $11, $12::jsonb)`;
 export const COMPLETE_KEY = `update idempotency_keys set status = 'completed', response = $1::jsonb where user_id = $2 and key = $3`;
 
-/** The raw path's round trips, in order: BEGIN, the eleven statements above, COMMIT. */
+/** The raw path's round trips, in order: BEGIN, the twelve statements above, COMMIT. */
 export const RAW_STATEMENTS = [
   'BEGIN',
   CLAIM_KEY,
   RUN_TAKES_BOOKINGS,
+  QUEUE_ON_SEGMENT,
   LOCK_USER,
   JOURNEY_OVERLAP,
   LOCK_SEATS,
@@ -96,6 +98,13 @@ export async function rawHold(
     if (claimed.rowCount !== 1) throw new Error(`raw hold: key ${key} already claimed`);
     const open = await client.query(RUN_TAKES_BOOKINGS, [f.runId]);
     if (open.rows.length !== 1) throw new Error(`raw hold: run ${f.runId} takes no bookings`);
+    const queue = await client.query<{ queued: boolean }>(QUEUE_ON_SEGMENT, [
+      f.runId,
+      f.classCode,
+      f.toSeq,
+      f.fromSeq,
+    ]);
+    if (queue.rows[0]?.queued) throw new Error(`raw hold: people wait for class ${f.classCode}`);
     await client.query(LOCK_USER, [userId]);
     const clash = await client.query(JOURNEY_OVERLAP, [userId, f.journey[0], f.journey[1]]);
     if (clash.rows.length > 0)

@@ -141,6 +141,42 @@ describe('RAC and the waitlist', () => {
     await db.assertIntegrity();
   });
 
+  it('the statement-by-statement hold refuses WAITLIST_OPEN as the hold function does', async () => {
+    // Lapsed holds on the seats, or a key another attempt claimed, send a hold down holdTx
+    // instead of berth_hold: it checks the queue in its transaction too.
+    const stepwise = await db.engine({
+      config: { GATEWAY_LATENCY_MS: 0 },
+      hooks: { stepwiseHolds: true },
+    });
+    const run = await train(2, 1);
+    await paidRequest(run);
+    await paidRequest(run); // RAC: the class has a queue on 0 -> 3
+    await expect(
+      stepwise.hold(user(), holdInput(run, [run.seats.SL![0]!], 0, 1)),
+    ).rejects.toMatchObject({ code: 'WAITLIST_OPEN', details: { classCode: 'SL' } });
+    await db.assertIntegrity();
+  });
+
+  it('a full waitlist refuses the party WAITLIST_FULL and takes nothing', async () => {
+    const run = await train(1, 0);
+    await paidRequest(run);
+    for (let i = 0; i < 6; i++) await paidRequest(run, 6); // 36 of the limit's 40
+    await paidRequest(run, 4);
+    const before = await db.pool.query(
+      `select count(*)::int as n from bookings where run_id = $1`,
+      [run.runId],
+    );
+    await expect(request(user(), run)).rejects.toMatchObject({
+      code: 'WAITLIST_FULL',
+      details: { waitlistLimit: 40 },
+    });
+    const after = await db.pool.query(`select count(*)::int as n from bookings where run_id = $1`, [
+      run.runId,
+    ]);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+    await db.assertIntegrity();
+  });
+
   it('a cancellation promotes live: RAC to the freed berth, the first waitlisted to the RAC half', async () => {
     const run = await train(3, 1);
     const berth = await paidRequest(run);

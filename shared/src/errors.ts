@@ -19,6 +19,12 @@ export const ERROR_CODES = [
    */
   'WAITLIST_OPEN',
   /**
+   * The class is full for the segment and its waitlist has no room for the party
+   * (`WAITLIST_LIMIT` passengers, paid and unpaid places together). `details`:
+   * `{ waitlistLimit }`. Nothing was taken; try another class or train.
+   */
+  'WAITLIST_FULL',
+  /**
    * A search date before today or after the last day bookings are open for (BOOKING_WINDOW_DAYS,
    * counted from today in the stations' time zone). `details` is the window: `{ first, last,
    * days }`, parsed with `bookingWindowSchema`.

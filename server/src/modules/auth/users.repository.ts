@@ -1,5 +1,6 @@
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
+import { USER_JOURNEY } from '../booking/seats.repository.ts';
 
 export const users = {
   /**
@@ -10,5 +11,23 @@ export const users = {
    */
   async lockForJourney(em: Em, userId: number): Promise<void> {
     await query(em, `select id from users where id = ? for no key update`, [userId]);
+  },
+
+  /**
+   * The PNR of the user's journey that overlaps `[departs, arrives)`, if any: a user travels on
+   * one train at a time. Run after lockForJourney, so two holds of one user cannot both pass.
+   */
+  async journeyClash(
+    em: Em,
+    userId: number,
+    [departs, arrives]: readonly [Date, Date],
+  ): Promise<string | null> {
+    const [clash] = await query<{ pnr: string }>(
+      em,
+      `select b.pnr from bookings b
+        where b.user_id = ? and ${USER_JOURNEY} and b.journey && tstzrange(?, ?) limit 1`,
+      [userId, departs, arrives],
+    );
+    return clash?.pnr ?? null;
   },
 };

@@ -26,3 +26,21 @@ export function isPnrCollision(err: unknown) {
 export function runClosed(trainNumber: string): DomainError {
   return new DomainError('INVALID_STATE', `Train ${trainNumber} is no longer taking bookings.`);
 }
+
+/** The user already travels then (`pnr` is that journey's booking). */
+export function journeyOverlap(pnr: string): DomainError {
+  return new DomainError(
+    'JOURNEY_OVERLAP',
+    `You already have a journey at this time (PNR ${pnr}).`,
+    { pnr },
+  );
+}
+
+/** RAC or waitlisted passengers wait for this class on the segment: seats it frees are theirs. */
+export function waitlistOpen(classCode: string): DomainError {
+  return new DomainError(
+    'WAITLIST_OPEN',
+    `People are waiting for class ${classCode} on this journey: ask for places with booking:request, which keeps the queue's order.`,
+    { classCode },
+  );
+}

@@ -2,7 +2,8 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import type { PreparedHold } from './hold-prepare.ts';
 import { BERTH_HALF, type BumpedRow } from './seat-changes.ts';
-import { LAPSED, LIVE } from './seats.repository.ts';
+import { LAPSED, USER_JOURNEY } from './seats.repository.ts';
+import { queuedOnSegment } from '../waitlist/queue-numbers.ts';
 
 /**
  * The body of a hold as one SQL function: one round trip instead of eight. It takes the same locks
@@ -13,11 +14,12 @@ import { LAPSED, LIVE } from './seats.repository.ts';
  * - `held`: the booking, its seats and the bumped seats' occupancy rows;
  * - `claimed`: the key was already there (a retry): nothing else was done;
  * - `closed`: the run no longer takes bookings (its status in the database);
+ * - `queued`: RAC or waitlisted passengers wait for the class on the segment (WAITLIST_OPEN);
  * - `overlap`: the user has a journey then (`pnr`);
  * - `taken`: live bookings have these seats (`seatIds`), or the exclusion constraint turned
  *   them away (ON CONFLICT DO NOTHING inserted fewer);
  * - `lapsed`: unpaid holds past their time sit on the seats; the caller expires them first.
- * Any answer but `held` and `overlap` is rolled back by the caller.
+ * Any answer but `held`, `closed`, `queued` and `overlap` is rolled back by the caller.
  *
  * Its statements' plans are generic, made once per connection (`plan_cache_mode`): left to
  * choose, PL/pgSQL kept planning them afresh on every call, because a generic plan over
@@ -66,10 +68,14 @@ begin
     return jsonb_build_object('kind', 'closed');
   end if;
 
+  -- Seats freed where people wait go to them: nobody holds past the queue.
+  if ${queuedOnSegment('p_run', 'p_class', 'p_from', 'p_to')} then
+    return jsonb_build_object('kind', 'queued');
+  end if;
+
   perform 1 from users where id = p_user for no key update;
   select b.pnr into v_clash from bookings b
-   where b.user_id = p_user and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted') and ${LIVE}
-     and b.journey && tstzrange(p_departs, p_arrives) limit 1;
+   where b.user_id = p_user and ${USER_JOURNEY} and b.journey && tstzrange(p_departs, p_arrives) limit 1;
   if v_clash is not null then
     return jsonb_build_object('kind', 'overlap', 'pnr', v_clash);
   end if;
@@ -181,6 +187,7 @@ export type HoldFunctionResult =
   | { kind: 'claimed' }
   | { kind: 'closed' }
   | { kind: 'overlap'; pnr: string }
+  | { kind: 'queued' }
   | ({
       kind: 'taken';
       seatIds: number[];

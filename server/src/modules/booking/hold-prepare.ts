@@ -1,6 +1,5 @@
 import { fareFor, hasLeft, type HoldRequest } from '@berth/shared';
 import { DomainError } from '../../common/errors.ts';
-import { query } from '../../common/sql.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { arrivalAt, departureAt, type RunRoute, type SeatInfo } from '../catalog/route-cache.ts';
 import { resolveSegment, type Segment } from '../catalog/segment.ts';
@@ -24,24 +23,6 @@ export interface PreparedHold {
  * the user, refuse an overlapping journey, lock the seats in id order, expire lapsed holds on
  * them, refuse any other overlap with SEAT_TAKEN, then insert, bump, audit and announce.
  */
-
-/** Whether RAC or waitlisted bookings of (run, class) overlap the stops `[from, to)`. */
-async function queueOnSegment(
-  ctx: EngineContext,
-  runId: number,
-  classCode: string,
-  from: number,
-  to: number,
-): Promise<boolean> {
-  const [row] = await query<{ queued: boolean }>(
-    ctx.em(),
-    `select exists (select 1 from bookings b
-        where b.run_id = ? and b.class_code = ? and b.status in ('rac', 'waitlisted')
-          and b.from_seq < ? and ? < b.to_seq) as queued`,
-    [runId, classCode, to, from],
-  );
-  return row?.queued ?? false;
-}
 
 /**
  * The run and segment a hold or a request is for, checked from the route cache: the run exists
@@ -86,14 +67,6 @@ export async function prepare(ctx: EngineContext, req: HoldRequest): Promise<Pre
   const classCode = seats[0]!.classCode;
   if (seats.some((s) => s.classCode !== classCode)) {
     throw new DomainError('VALIDATION', 'All seats of one booking must be in the same class.');
-  }
-  // Read without locks: a queue that forms a moment later meets this hold in promotion instead.
-  if (await queueOnSegment(ctx, req.runId, classCode, segment.from.seq, segment.to.seq)) {
-    throw new DomainError(
-      'WAITLIST_OPEN',
-      `People are waiting for class ${classCode} on this journey: ask for places with booking:request, which keeps the queue's order.`,
-      { classCode },
-    );
   }
   const fare = (await ctx.catalog.classFares()).get(classCode);
   if (!fare) throw new Error(`no fare for class ${classCode}`);

@@ -22,14 +22,22 @@ import {
 import { users } from '../auth/users.repository.ts';
 import { takesBookings } from '../catalog/runs.repository.ts';
 import { expireLapsed } from './lapse.ts';
-import { LIVE, seats } from './seats.repository.ts';
+import { seats } from './seats.repository.ts';
+import { queueOnSegment } from '../waitlist/queue-numbers.ts';
 import { newPnr } from './pnr.ts';
 import { announceBumped, bumpSeats } from './seat-changes.ts';
 import { holdInOneStatement } from './hold-function.ts';
 import { prepare, type PreparedHold } from './hold-prepare.ts';
 import { heldView } from './held-view.ts';
 import { insertParty } from './party-insert.ts';
-import { isPnrCollision, runClosed, seatIdsFromExclusion, seatTaken } from './hold-errors.ts';
+import {
+  isPnrCollision,
+  journeyOverlap,
+  runClosed,
+  seatIdsFromExclusion,
+  seatTaken,
+  waitlistOpen,
+} from './hold-errors.ts';
 
 /**
  * Filled in by a hold for whoever wants to see inside it (the race demo). Only a probed hold pays
@@ -136,11 +144,6 @@ export async function holdSeats(
   }
 }
 
-const journeyOverlap = (pnr: string) =>
-  new DomainError('JOURNEY_OVERLAP', `You already have a journey at this time (PNR ${pnr}).`, {
-    pnr,
-  });
-
 /**
  * The hold's body in one round trip (hold-function.ts), then its events: what a hold is on the
  * hot path. What the function leaves to the statement-by-statement path throws UseStepwise.
@@ -172,6 +175,8 @@ async function holdInOneTrip(
       return settle(em, actor.userId, req.idempotencyKey, failure(runClosed(p.route.trainNumber)));
     case 'overlap':
       return settle(em, actor.userId, req.idempotencyKey, failure(journeyOverlap(r.pnr)));
+    case 'queued':
+      return settle(em, actor.userId, req.idempotencyKey, failure(waitlistOpen(p.classCode)));
     case 'lapsed':
       throw new UseStepwise();
     case 'taken':
@@ -224,17 +229,14 @@ async function holdTx(
     return settle(em, actor.userId, req.idempotencyKey, failure(runClosed(p.route.trainNumber)));
   }
 
-  await users.lockForJourney(em, actor.userId);
-  const clash = await query<{ pnr: string }>(
-    em,
-    `select b.pnr from bookings b
-      where b.user_id = ? and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted') and ${LIVE}
-        and b.journey && tstzrange(?, ?) limit 1`,
-    [actor.userId, p.journey[0], p.journey[1]],
-  );
-  if (clash[0]) {
-    return settle(em, actor.userId, req.idempotencyKey, failure(journeyOverlap(clash[0].pnr)));
+  const stops = { from: segment.from.seq, to: segment.to.seq };
+  if (await queueOnSegment(em, req.runId, p.classCode, stops)) {
+    return settle(em, actor.userId, req.idempotencyKey, failure(waitlistOpen(p.classCode)));
   }
+
+  await users.lockForJourney(em, actor.userId);
+  const clash = await users.journeyClash(em, actor.userId, p.journey);
+  if (clash) return settle(em, actor.userId, req.idempotencyKey, failure(journeyOverlap(clash)));
 
   const lockIds = [...new Set([...req.seatIds, ...extraSeats])].sort((a, b) => a - b);
   const lockStart = performance.now();

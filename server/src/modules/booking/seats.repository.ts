@@ -16,6 +16,13 @@ export const LAPSED = `(b.status in ('held', 'paying') and b.hold_until <= now()
 export const LIVE = `(b.status in ('confirmed', 'rac', 'waitlisted') or (b.status in ('held', 'paying') and b.hold_until > now()))`;
 
 /**
+ * SQL: the booking `b` is one of its user's journeys, for the journey-overlap rule. The status
+ * list repeats LIVE's statuses in the form of the partial index `bookings_user_active_idx`, so
+ * the planner can prove the index applies.
+ */
+export const USER_JOURNEY = `(b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted') and ${LIVE})`;
+
+/**
  * SQL (seat ids, from seq, to seq): the active booking seats on these seats that overlap the
  * segment, each with whether its booking has lapsed. One index probe per wanted seat: `offset 0`
  * keeps the lateral subquery from being flattened into a join, whose plan, cached by a

@@ -13,7 +13,7 @@ import type { EngineContext } from '../../engine-context.ts';
 import type { Actor } from '../audit/transition-writer.ts';
 import { users } from '../auth/users.repository.ts';
 import { loadBookingView, publicView } from '../booking/booking-view.ts';
-import { runClosed } from '../booking/hold-errors.ts';
+import { journeyOverlap, runClosed } from '../booking/hold-errors.ts';
 import { insertParty, type PlaceOnSeat } from '../booking/party-insert.ts';
 import { newPnr } from '../booking/pnr.ts';
 import { bumpSeats } from '../booking/seat-changes.ts';
@@ -104,20 +104,8 @@ async function placeParty(
   const { req, stops } = plan;
   if (!(await takesBookings(em, req.runId))) throw runClosed(plan.trainNumber);
   await users.lockForJourney(em, actor.userId);
-  const [clash] = await query<{ pnr: string }>(
-    em,
-    `select b.pnr from bookings b
-      where b.user_id = ? and b.status in ('held', 'paying', 'confirmed', 'rac', 'waitlisted')
-        and ${LIVE} and b.journey && tstzrange(?, ?) limit 1`,
-    [actor.userId, plan.journey[0], plan.journey[1]],
-  );
-  if (clash) {
-    throw new DomainError(
-      'JOURNEY_OVERLAP',
-      `You already have a journey at this time (PNR ${clash.pnr}).`,
-      { pnr: clash.pnr },
-    );
-  }
+  const clash = await users.journeyClash(em, actor.userId, plan.journey);
+  if (clash) throw journeyOverlap(clash);
 
   await lockPromotion(em, req.runId, req.classCode);
   const places = await lockClassSeats(em, req.runId, req.classCode, { skipLocked: false });
@@ -138,8 +126,8 @@ async function placeParty(
     const waiting = await waitlistPassengers(em, req.runId, req.classCode);
     if (waiting + n > ctx.config.WAITLIST_LIMIT) {
       throw new DomainError(
-        'INVALID_STATE',
-        `Class ${req.classCode} of train ${plan.trainNumber} is full and its waitlist is closed (${ctx.config.WAITLIST_LIMIT} passengers).`,
+        'WAITLIST_FULL',
+        `Class ${req.classCode} of train ${plan.trainNumber} is full and its waitlist has no room for ${n} more (${ctx.config.WAITLIST_LIMIT} passengers at most).`,
         { waitlistLimit: ctx.config.WAITLIST_LIMIT },
       );
     }

@@ -25,3 +25,32 @@ export async function passengersAhead(
   );
   return new Map(rows.map((r) => [Number(r.id), r.ahead]));
 }
+
+/**
+ * SQL: RAC or waitlisted bookings of (run, class) overlap the stops `[from, to)`, so berths freed
+ * there belong to them (a hold there is refused WAITLIST_OPEN). Its arguments are SQL: `?`
+ * parameters (then bound as run, class, to, from) or the hold function's variables.
+ */
+export const queuedOnSegment = (run: string, classCode: string, from: string, to: string) =>
+  `exists (select 1 from bookings q
+            where q.run_id = ${run} and q.class_code = ${classCode} and q.status in ('rac', 'waitlisted')
+              and q.from_seq < ${to} and ${from} < q.to_seq)`;
+
+/** SQL (run, class, to seq, from seq): queuedOnSegment as a statement of the stepwise hold. */
+export const QUEUE_ON_SEGMENT = `select ${queuedOnSegment('?', '?', '?', '?')} as queued`;
+
+/** Whether people wait for (run, class) on the stops `[from, to)` (see queuedOnSegment). */
+export async function queueOnSegment(
+  em: Em,
+  runId: number,
+  classCode: string,
+  stops: { from: number; to: number },
+): Promise<boolean> {
+  const [row] = await query<{ queued: boolean }>(em, QUEUE_ON_SEGMENT, [
+    runId,
+    classCode,
+    stops.to,
+    stops.from,
+  ]);
+  return row?.queued ?? false;
+}
