@@ -28,7 +28,7 @@ describe('RAC and the waitlist', () => {
   beforeAll(async () => {
     db = await createTestDb();
     engine = await db.engine({ config: { GATEWAY_LATENCY_MS: 0, WAITLIST_LIMIT: 40 } });
-    users = await createUsers(db.pool, 120);
+    users = await createUsers(db.pool, 200);
   });
   afterAll(() => db.close());
 
@@ -186,6 +186,9 @@ describe('RAC and the waitlist', () => {
     const wl1 = await paidRequest(run);
     const wl2 = await paidRequest(run);
     expect(wl2.booking.passengers[0]!.standing).toBe('WL 2');
+    const [before] = (
+      await db.pool.query<{ id: string }>(`select coalesce(max(id), 0) as id from outbox`)
+    ).rows;
 
     await cancel(berth.who, berth.booking);
     const promoted = await view(rac1.who, rac1.booking);
@@ -207,6 +210,15 @@ describe('RAC and the waitlist', () => {
     expect(pushes.rows.map((r) => r.payload.status)).toEqual(
       expect.arrayContaining(['confirmed', 'rac']),
     );
+    // Those behind are told too, though nothing of theirs was written: their numbers moved.
+    for (const behind of [rac2, wl2]) {
+      const told = await db.pool.query<{ payload: { status: string } }>(
+        `select payload from outbox where event = 'booking:updated' and room = $1
+            and (payload ->> 'bookingId')::bigint = $2 and id > $3`,
+        [`user:${behind.who.userId}`, behind.booking.id, before!.id],
+      );
+      expect(told.rows.map((r) => r.payload.status)).toContain(behind.booking.status);
+    }
     // Every watcher of the run is told the class's queue moved.
     const queued = await db.pool.query(
       `select 1 from outbox where event = 'queue:changed' and room = $1
@@ -286,6 +298,66 @@ describe('RAC and the waitlist', () => {
         group by booking_id having count(*) > 2`,
     );
     expect(promotions.rows).toEqual([]);
+    expect(await deadlocks(db)).toBe(deadlocksBefore);
+    await db.assertIntegrity();
+  });
+
+  /** Lets these holds lapse now: their seats are free, and nobody was told (no promotion ran). */
+  const lapse = (ids: number[]) =>
+    db.pool.query(
+      `update bookings set expires_at = now() - interval '1 second',
+                           hold_until = now() - interval '1 second' where id = any($1)`,
+      [ids],
+    );
+
+  it('a request serves those already waiting first: a berth freed without promotion is theirs', async () => {
+    const run = await train(2, 0);
+    const lapsing = await engine.hold(user(), holdInput(run, [run.seats.SL![0]!]));
+    await paidRequest(run); // the other berth
+    const waiting = await paidRequest(run);
+    expect(waiting.booking.status).toBe('waitlisted');
+    await lapse([lapsing.id]); // free now, but only the promotion job would have noticed
+
+    const late = user();
+    const newcomer = await request(late, run);
+    expect(newcomer.place).toBe('waitlist');
+    const promoted = await view(waiting.who, waiting.booking);
+    expect(promoted.status).toBe('confirmed');
+    expect(promoted.seats.map((x) => x.seatId)).toEqual([run.seats.SL![0]]);
+    await db.assertIntegrity();
+  });
+
+  it('concurrent requests on a class with a queue serve the queue first, in order, without deadlocks', async () => {
+    // Eight berths: four held and let lapse without a word (as a crashed node would), four
+    // sold; four paid parties wait. Then twelve newcomers ask at once, with the promotion job.
+    const run = await train(8, 0);
+    const lapsing = [];
+    for (let i = 0; i < 4; i++) {
+      lapsing.push(await engine.hold(user(), holdInput(run, [run.seats.SL![i]!])));
+    }
+    for (let i = 0; i < 4; i++) await paidRequest(run);
+    const queued = [];
+    for (let i = 0; i < 4; i++) queued.push(await paidRequest(run));
+    expect(queued.map((q) => q.booking.status)).toEqual(queued.map(() => 'waitlisted'));
+    await lapse(lapsing.map((h) => h.id));
+    const deadlocksBefore = await deadlocks(db);
+
+    const newcomers = Array.from({ length: 12 }, () => user());
+    const results = await outcomes([
+      ...newcomers.map((who) => request(who, run)),
+      engine.promoteWaiting(),
+      engine.promoteWaiting(),
+    ]);
+    expect(results).toEqual(results.map(() => 'OK'));
+    // The four who waited have the four berths; every newcomer is behind them.
+    const statuses = await Promise.all(queued.map((q) => view(q.who, q.booking)));
+    expect(statuses.map((v) => v.status)).toEqual(queued.map(() => 'confirmed'));
+    const mine = await Promise.all(
+      newcomers.map(async (who) =>
+        (await engine.myBookings(who)).find((b) => b.runId === run.runId)!,
+      ),
+    );
+    expect(mine.map((b) => b.place)).toEqual(newcomers.map(() => 'waitlist'));
     expect(await deadlocks(db)).toBe(deadlocksBefore);
     await db.assertIntegrity();
   });

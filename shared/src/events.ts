@@ -72,7 +72,10 @@ export interface ServerToClientEvents {
    * (search), which no seat delta describes.
    */
   'queue:changed': (payload: QueueChanged) => void;
-  /** One of the user's bookings changed. */
+  /**
+   * One of the user's bookings changed: its status, its refund, or (RAC and waitlisted bookings)
+   * its queue number, when someone ahead left the queue. Read the booking again.
+   */
   'booking:updated': (payload: BookingUpdated) => void;
   /** Someone is looking at a seat of a watched run right now. */
   'seat:selecting': (payload: SeatSelecting) => void;

@@ -42,8 +42,17 @@ export type DomainEvent =
       to: 'rac' | 'confirmed';
     }
   | { type: 'payment.declined'; actor: Actor; booking: BookingRef }
-  /** The RAC or waitlist of (run, class) changed: its counts moved, with or without seats. */
-  | { type: 'queue.changed'; runId: number; classCode: string }
+  /**
+   * The RAC or waitlist of (run, class) changed: its counts moved, with or without seats.
+   * `movedUp` are the bookings still waiting whose numbers went down (someone ahead left):
+   * each is told to read itself again.
+   */
+  | {
+      type: 'queue.changed';
+      runId: number;
+      classCode: string;
+      movedUp: (BookingRef & { status: 'rac' | 'waitlisted' })[];
+    }
   | { type: 'booking.cancelled'; actor: Actor; booking: BookingRef; was: BookingStatus }
   /** A refund was recorded and is on its way to the gateway. */
   | {

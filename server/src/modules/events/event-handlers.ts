@@ -115,6 +115,9 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
           runId: e.runId,
           classCode: e.classCode,
         }),
+        // A WL or RAC number is a rank, never stored: no status changed, so no other push
+        // would tell the people behind that they moved up.
+        ...e.movedUp.map((b) => statusPush({ booking: b }, b.status)),
       ],
     }),
   ],

@@ -69,7 +69,13 @@ export async function settlePayment(
     await bumpSeats(em, await bookings.activeSeats(em, booking.id));
     raise(em, { type: 'booking.confirmed', actor, booking, status });
     if (status !== 'confirmed') {
-      raise(em, { type: 'queue.changed', runId: booking.runId, classCode: booking.classCode });
+      // Joined at the back: the counts moved, nobody's number did.
+      raise(em, {
+        type: 'queue.changed',
+        runId: booking.runId,
+        classCode: booking.classCode,
+        movedUp: [],
+      });
     }
     await finishKey(em, userId, payment.idempotency_key, {
       ok: true,

@@ -19,6 +19,7 @@ import {
   unwrap,
   type Outcome,
 } from '../idempotency/idempotency.ts';
+import { announceQueueMoved } from '../waitlist/queue-numbers.ts';
 import { payments } from './payments.repository.ts';
 import { completeRefund } from './refund-completion.ts';
 
@@ -108,7 +109,7 @@ async function cancelLocked(
   );
   raise(em, { type: 'booking.cancelled', actor, booking, was: booking.status });
   if (booking.status !== 'confirmed') {
-    raise(em, { type: 'queue.changed', runId: booking.runId, classCode: booking.classCode });
+    await announceQueueMoved(em, booking.runId, booking.classCode);
   }
   return Number(refund!.id);
 }

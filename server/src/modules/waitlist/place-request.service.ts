@@ -32,13 +32,14 @@ import {
 } from '../idempotency/idempotency.ts';
 import { lockClassSeats } from './class-places.ts';
 import { lockPromotion } from './promotion-lock.ts';
+import { promote } from './promotion.ts';
 
 /**
  * `booking:request`: a party asks for places in a class for a segment, without picking seats.
  * One transaction, in the lock order (the key, the user, the class's promotion lock, the
- * class's seats in id order): whole berths if enough are free for the segment; else, in a berth
- * class whose every other berth is taken, RAC halves; else waitlist places, up to the limit.
- * A party is never split across kinds. The place is held (`held`, with its own expiresAt) and
+ * class's seats in id order). Whoever already waits is promoted first; then the party gets whole
+ * berths if enough are free for the segment; else, in a berth class whose every other berth is
+ * taken, RAC halves; else waitlist places, up to the limit. A party is never split across kinds. The place is held (`held`, with its own expiresAt) and
  * paid with `booking:pay`, which makes it confirmed, rac or waitlisted.
  */
 export async function requestPlaces(
@@ -108,6 +109,9 @@ async function placeParty(
   if (clash) throw journeyOverlap(clash);
 
   await lockPromotion(em, req.runId, req.classCode);
+  // Places freed where nobody promoted (the sweeper, a hold's lazy expiry) go to the parties
+  // already waiting before this one is placed: nobody jumps the queue, not even by a request.
+  await promote(em, req.runId, req.classCode);
   const places = await lockClassSeats(em, req.runId, req.classCode, { skipLocked: false });
   const n = req.passengers.length;
   let kind: PlaceKind = 'berth';

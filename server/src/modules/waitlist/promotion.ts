@@ -5,6 +5,7 @@ import { bumpSeats } from '../booking/seat-changes.ts';
 import { raise } from '../events/domain-events.ts';
 import { lockClassSeats } from './class-places.ts';
 import { holdsPromotion } from './promotion-lock.ts';
+import { announceQueueMoved } from './queue-numbers.ts';
 
 interface Waiting {
   id: number;
@@ -43,7 +44,7 @@ export async function promote(em: Em, runId: number, classCode: string): Promise
     queued.map((q) => Number(q.id)),
   );
   const changed = new Set<number>(places.freedSeatIds);
-  let moved = 0;
+  const promoted: number[] = [];
   for (const b of queue) {
     const n = b.passengerIds.length;
     const berths = places.berths(b.stops, n, b.prefs);
@@ -70,11 +71,11 @@ export async function promote(em: Em, runId: number, classCode: string): Promise
       from: b.status,
       to,
     });
-    moved++;
+    promoted.push(b.id);
   }
   await bumpSeats(em, [...changed]);
-  if (moved > 0) raise(em, { type: 'queue.changed', runId, classCode });
-  return moved;
+  if (promoted.length > 0) await announceQueueMoved(em, runId, classCode, promoted);
+  return promoted.length;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
+import { raise } from '../events/domain-events.ts';
 
 /**
  * How many passengers stand ahead of each of these bookings in its queue: RAC bookings ahead of
@@ -53,4 +54,35 @@ export async function queueOnSegment(
     stops.from,
   ]);
   return row?.queued ?? false;
+}
+
+/**
+ * Raises `queue.changed` for (run, class) after someone left its queue (promoted or cancelled):
+ * everyone still waiting there, but for `except` (told already), may have moved up a number.
+ */
+export async function announceQueueMoved(
+  em: Em,
+  runId: number,
+  classCode: string,
+  except: readonly number[] = [],
+): Promise<void> {
+  const rows = await query<{
+    id: string;
+    pnr: string;
+    user_id: string;
+    status: 'rac' | 'waitlisted';
+  }>(
+    em,
+    `select id, pnr, user_id, status from bookings
+      where run_id = ? and class_code = ? and status in ('rac', 'waitlisted') and id <> all(?)
+      order by queue_ticket`,
+    [runId, classCode, [...except]],
+  );
+  const movedUp = rows.map((r) => ({
+    id: Number(r.id),
+    pnr: r.pnr,
+    userId: Number(r.user_id),
+    status: r.status,
+  }));
+  raise(em, { type: 'queue.changed', runId, classCode, movedUp });
 }
