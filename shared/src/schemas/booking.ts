@@ -82,6 +82,11 @@ export const BOOKING_STATUSES = [
 ] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
+/** Paid and still travelling: a ticket, a RAC place or a waitlist place (each may be cancelled for a refund). */
+export const PAID_STATUSES = ['confirmed', 'rac', 'waitlisted'] as const;
+export const isPaid = (status: BookingStatus): boolean =>
+  (PAID_STATUSES as readonly BookingStatus[]).includes(status);
+
 /**
  * The kind of place a booking asked for and holds: whole berths (or seats), halves of RAC
  * berths, or waitlist places. Payment makes them `confirmed`, `rac` or `waitlisted`.

@@ -52,7 +52,8 @@ async function api<T>(url: string, path: string): Promise<T> {
 
 type PassengerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-type BookingCommand = 'hold:create' | 'hold:release' | 'booking:pay' | 'booking:cancel';
+type BookingCommand =
+  'hold:create' | 'booking:request' | 'hold:release' | 'booking:pay' | 'booking:cancel';
 
 /** One command over a fresh socket; rejects on an error ack. */
 async function command<E extends BookingCommand>(
@@ -91,13 +92,7 @@ export async function holdSeat(
   trip: Trip,
   passenger = 'Asha Traveller',
 ): Promise<BookingView> {
-  const date = todayInIndia(new Date(Date.now() + trip.daysOut * 86_400_000));
-  const results = await api<SearchResult[]>(
-    url,
-    `/api/search?from=${trip.from}&to=${trip.to}&date=${date}`,
-  );
-  const run = results.find((r) => r.trainNumber === trip.train);
-  if (!run) throw new Error(`no run of ${trip.train} on ${date}`);
+  const run = await runOf(url, trip);
   const map = await api<SeatMap>(
     url,
     `/api/runs/${run.runId}/seats?from=${trip.from}&to=${trip.to}`,
@@ -112,6 +107,36 @@ export async function holdSeat(
     from: trip.from,
     to: trip.to,
     seatIds: [seat.seatId],
+    passengers: [{ name: passenger, age: 34 }],
+    idempotencyKey: crypto.randomUUID(),
+  });
+}
+
+/** The run of a trip: its train on the trip's service date. */
+async function runOf(url: string, trip: Trip): Promise<SearchResult> {
+  const date = todayInIndia(new Date(Date.now() + trip.daysOut * 86_400_000));
+  const results = await api<SearchResult[]>(
+    url,
+    `/api/search?from=${trip.from}&to=${trip.to}&date=${date}`,
+  );
+  const run = results.find((r) => r.trainNumber === trip.train);
+  if (!run) throw new Error(`no run of ${trip.train} on ${date}`);
+  return run;
+}
+
+/** Asks for a place in the trip's class without picking a seat (`booking:request`), unpaid. */
+export async function requestPlace(
+  url: string,
+  account: Account,
+  trip: Trip & { classCode: string },
+  passenger = 'Asha Traveller',
+): Promise<BookingView> {
+  const run = await runOf(url, trip);
+  return command(url, account.accessToken, 'booking:request', {
+    runId: run.runId,
+    from: trip.from,
+    to: trip.to,
+    classCode: trip.classCode,
     passengers: [{ name: passenger, age: 34 }],
     idempotencyKey: crypto.randomUUID(),
   });

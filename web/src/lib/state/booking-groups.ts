@@ -9,6 +9,8 @@ export function isUpcoming(b: BookingView, nowMs: number): boolean {
   if (Date.parse(b.to.arrivesAt) <= nowMs) return false;
   switch (b.status) {
     case 'confirmed':
+    case 'rac':
+    case 'waitlisted':
     case 'paying':
       return true;
     case 'held':

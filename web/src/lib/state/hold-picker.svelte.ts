@@ -12,12 +12,13 @@ import { describeError } from '../format/errors.ts';
 import { isOfflineAnswer, type Connection } from '../realtime/connection.svelte.ts';
 import type { RunWatch } from '../realtime/run-watch.svelte.ts';
 import { knownBooking, rememberBooking } from './known-bookings.ts';
+import {
+  blankPassenger,
+  passengerProblem,
+  toPassenger,
+  type PassengerDraft,
+} from './passenger-draft.ts';
 import type { Session } from './session.svelte.ts';
-
-export interface PassengerDraft {
-  name: string;
-  age: string;
-}
 
 /** How often one seat may be announced as "being selected" (the server also throttles). */
 const SELECT_EVERY_MS = 1000;
@@ -47,7 +48,7 @@ export class HoldPicker {
     private readonly storage: Storage | null = globalThis.sessionStorage ?? null,
   ) {
     this.#pickedIds = this.#recall();
-    for (const id of this.#pickedIds) this.#passengers[id] = { name: '', age: '' };
+    for (const id of this.#pickedIds) this.#passengers[id] = blankPassenger();
   }
 
   get #storageKey(): string {
@@ -102,6 +103,10 @@ export class HoldPicker {
     const pnr = this.#failure?.code === 'JOURNEY_OVERLAP' ? this.#failure.details?.pnr : null;
     return typeof pnr === 'string' ? pnr : null;
   }
+  /** The hold was refused because people wait for the class: places must be requested. */
+  get queueOpen(): boolean {
+    return this.#failure?.code === 'WAITLIST_OPEN';
+  }
   /** The server did not take the hold (too busy, or its database unreachable): it is sent again. */
   get retrying(): boolean {
     return this.#busy && this.conn.retrying;
@@ -132,7 +137,10 @@ export class HoldPicker {
 
   /** The details typed for a picked seat (created when the seat is picked, so inputs can bind). */
   passenger(seatId: number): PassengerDraft {
-    return this.#passengers[seatId] ?? { name: '', age: '' };
+    return this.#passengers[seatId] ?? blankPassenger();
+  }
+  setPassenger(seatId: number, draft: PassengerDraft): void {
+    this.#passengers[seatId] = draft;
   }
 
   /** Picks or unpicks a free seat; false (with a reason) when it cannot be picked. */
@@ -157,10 +165,7 @@ export class HoldPicker {
       return false;
     }
     this.#picked = [...this.#picked, seat.seatId];
-    this.#passengers[seat.seatId] ??= {
-      name: this.#picked.length === 1 ? defaultName : '',
-      age: '',
-    };
+    this.#passengers[seat.seatId] ??= blankPassenger(this.#picked.length === 1 ? defaultName : '');
     return true;
   }
 
@@ -182,12 +187,8 @@ export class HoldPicker {
   validate(): Record<number, string> {
     const problems: Record<number, string> = {};
     for (const seat of this.seats) {
-      const p = this.passenger(seat.seatId);
-      const age = Number(p.age);
-      if (!p.name.trim()) problems[seat.seatId] = 'Enter the passenger’s name.';
-      else if (p.name.trim().length > 60) problems[seat.seatId] = 'Use at most 60 characters.';
-      else if (p.age.trim() === '' || !Number.isInteger(age) || age < 0 || age > 125)
-        problems[seat.seatId] = 'Enter an age between 0 and 125.';
+      const problem = passengerProblem(this.passenger(seat.seatId));
+      if (problem) problems[seat.seatId] = problem;
     }
     return problems;
   }
@@ -206,10 +207,7 @@ export class HoldPicker {
       from,
       to,
       seatIds,
-      passengers: seatIds.map((id) => {
-        const p = this.passenger(id);
-        return { name: p.name.trim(), age: Number(p.age) };
-      }),
+      passengers: seatIds.map((id) => toPassenger(this.passenger(id))),
       idempotencyKey: this.#key,
     });
     this.#busy = false;
@@ -256,7 +254,7 @@ export function followOwnBookings(session: Session, conn: Connection, watch: Run
       rememberBooking(view);
     }
     if (!view || view.runId !== watch.runId) return;
-    if (['held', 'paying', 'confirmed'].includes(p.status ?? view.status)) {
+    if (['held', 'paying', 'confirmed', 'rac'].includes(p.status ?? view.status)) {
       watch.map.claim(view.seats.map((s) => s.seatId));
     }
   };
