@@ -1,7 +1,7 @@
 import {
   ackSchemas,
   pushSchemas,
-  retryAfterSchema,
+  CommandRetry,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '@berth/shared';
@@ -28,10 +28,6 @@ export type Outcome<T> = (
   | { ok: false; code: string; message: string; details?: Record<string, unknown>; ms: number }
 ) & { lostAcks?: number };
 
-/** The longest an OVERLOADED or UNAVAILABLE answer may make a command wait before a retry. */
-const MAX_RETRY_AFTER_MS = 5000;
-/** How long an UNAVAILABLE that gives a wait is retried: the web client's RETRY_UNAVAILABLE_MS. */
-const RETRY_UNAVAILABLE_MS = 15_000;
 /** Under chaos, the most times one command is sent again after its ack was lost. */
 const MAX_LOST_ACK_RETRIES = 3;
 
@@ -54,9 +50,8 @@ function connected(socket: BerthSocket, timeoutMs: number): Promise<void> {
 /**
  * Sends one command and waits for its ack at most `timeoutMs`: Artillery's own `emit` steps
  * cannot time out, and an ack that never comes would hang the virtual user. A command the server
- * did not run is sent again with the same payload and key, as the web client does: OVERLOADED
- * once, after its `retryAfterMs`; UNAVAILABLE with a `retryAfterMs` (its database away) for up to
- * 15 s. With `retryLostAcks` (chaos), a lost ack is sent again once the socket is back, up to
+ * did not run is sent again with the same payload and key by the web client's policy
+ * (`CommandRetry` in shared: OVERLOADED once, UNAVAILABLE with a `retryAfterMs` for up to 15 s). With `retryLostAcks` (chaos), a lost ack is sent again once the socket is back, up to
  * three times. Every command the load test sends is safe to send twice: `run:watch` reads, the
  * others carry an idempotency key (the answer is the first attempt's if it ran), and
  * `hold:release` of a released hold is a no-op.
@@ -71,19 +66,11 @@ export async function send<E extends Command>(
 ): Promise<Outcome<DataOf<E>>> {
   const started = performance.now();
   let res = await sendOnce(socket, event, payload, timeoutMs);
-  let overloadRetried = false;
+  const retry = new CommandRetry(() => performance.now());
   let lostAcks = 0;
   while (!res.ok) {
-    const hint = retryAfterSchema.safeParse(res.details);
-    const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
-    if (res.code === 'OVERLOADED' && !overloadRetried) {
-      overloadRetried = true;
-      await sleep(waitMs);
-    } else if (
-      res.code === 'UNAVAILABLE' &&
-      hint.success &&
-      performance.now() - started < RETRY_UNAVAILABLE_MS
-    ) {
+    const waitMs = retry.waitBefore(res);
+    if (waitMs !== null) {
       await sleep(waitMs);
     } else if (res.code === 'LOST_ACK' && opts.retryLostAcks && lostAcks < MAX_LOST_ACK_RETRIES) {
       lostAcks++;

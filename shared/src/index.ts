@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export * from './retry.ts';
 export * from './domain.ts';
 export * from './schemas/common.ts';
 export * from './schemas/booking.ts';

@@ -4,7 +4,7 @@ import type { PlaceOnSeat } from '../booking/party-insert.ts';
 import { bumpSeats } from '../booking/seat-changes.ts';
 import { raise } from '../events/domain-events.ts';
 import { lockClassSeats } from './class-places.ts';
-import { holdsPromotion } from './promotion-lock.ts';
+import { holdsPromotion, tryPromotion } from './promotion-lock.ts';
 import { announceQueueMoved } from './queue-numbers.ts';
 
 interface Waiting {
@@ -144,9 +144,12 @@ async function seatParty(em: Em, b: Waiting, places: readonly PlaceOnSeat[]): Pr
 }
 
 /**
- * The reaction to `seats.freed`: promotes in every (run, class) whose seats this transaction freed
- * while holding that class's promotion lock. Without the lock (no queue was seen before the seat
- * locks, or an expiry that never waits for it) the promotion job serves the class instead.
+ * The reaction to `seats.freed`: promotes in every (run, class) whose seats this transaction
+ * freed, when it holds that class's promotion lock: taken before the seats by a change that saw
+ * the queue, or else tried for now with `pg_try_advisory_xact_lock` (the sweeper, a hold's lazy
+ * expiry, a change that met the queue only after its seat locks). Trying never waits, so taking
+ * the lock after seat rows cannot deadlock; when someone else holds it, the promotion job
+ * serves the class instead.
  */
 export async function promoteOnFreed(
   em: Em,
@@ -154,6 +157,20 @@ export async function promoteOnFreed(
 ): Promise<void> {
   const classes = new Map(events.map((e) => [`${e.runId}|${e.classCode}`, e]));
   for (const { runId, classCode } of classes.values()) {
-    if (holdsPromotion(em, runId, classCode)) await promote(em, runId, classCode);
+    const mayPromote =
+      holdsPromotion(em, runId, classCode) ||
+      ((await hasQueue(em, runId, classCode)) && (await tryPromotion(em, runId, classCode)));
+    if (mayPromote) await promote(em, runId, classCode);
   }
+}
+
+/** Whether anyone waits (RAC or waitlisted) in (run, class). */
+async function hasQueue(em: Em, runId: number, classCode: string): Promise<boolean> {
+  const [row] = await query<{ queued: boolean }>(
+    em,
+    `select exists (select 1 from bookings where run_id = ? and class_code = ?
+                      and status in ('rac', 'waitlisted')) as queued`,
+    [runId, classCode],
+  );
+  return row?.queued ?? false;
 }

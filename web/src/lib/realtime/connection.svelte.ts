@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+  CommandRetry,
   retryAfterSchema,
   type Ack,
   type AckCallback,
@@ -17,13 +18,6 @@ type DataOf<E extends CommandName> =
 
 /** How long a command may wait for its ack before the client gives up and says so. */
 const ACK_TIMEOUT_MS = 10_000;
-/** The longest an OVERLOADED or UNAVAILABLE answer may make a command wait before a retry. */
-const MAX_RETRY_AFTER_MS = 5000;
-/**
- * How long a command the server answered UNAVAILABLE (its database unreachable: nothing was done)
- * keeps being retried: a PostgreSQL restart or failover is back within seconds.
- */
-const RETRY_UNAVAILABLE_MS = 15_000;
 /** The answer to a command while the connection is down: nothing was sent, or its answer lost. */
 const OFFLINE: AckError = {
   code: 'UNAVAILABLE',
@@ -119,22 +113,15 @@ export class Connection {
    * A command the server did not run, because it was too busy (OVERLOADED) or could not reach
    * its database (UNAVAILABLE with a `retryAfterMs`), is sent again with the same payload and so
    * the same idempotency key, after the wait it was given; meanwhile `retrying` is true
-   * ("Busy, retrying…"). OVERLOADED is retried once; UNAVAILABLE until RETRY_UNAVAILABLE_MS have
-   * passed, the time a database restart or failover takes. The last answer is the answer.
+   * ("Busy, retrying…"), by the policy in shared (`CommandRetry`): OVERLOADED once, UNAVAILABLE
+   * until RETRY_UNAVAILABLE_MS have passed. The last answer is the answer.
    */
   async ask<E extends CommandName>(event: E, payload: PayloadOf<E>): Promise<Ack<DataOf<E>>> {
     let ack = await this.#send(event, payload);
-    const firstAnswer = Date.now();
-    let overloadRetried = false;
+    const retry = new CommandRetry();
     while (!ack.ok) {
-      const hint = retryAfterSchema.safeParse(ack.error.details);
-      const code = ack.error.code;
-      const again =
-        (code === 'OVERLOADED' && !overloadRetried) ||
-        (code === 'UNAVAILABLE' && hint.success && Date.now() - firstAnswer < RETRY_UNAVAILABLE_MS);
-      if (!again) return ack;
-      if (code === 'OVERLOADED') overloadRetried = true;
-      const waitMs = Math.min(hint.success ? hint.data.retryAfterMs : 500, MAX_RETRY_AFTER_MS);
+      const waitMs = retry.waitBefore(ack.error);
+      if (waitMs === null) return ack;
       this.#retrying += 1;
       try {
         await new Promise((r) => setTimeout(r, waitMs));

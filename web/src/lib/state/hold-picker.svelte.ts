@@ -8,10 +8,10 @@ import {
   type BookingView,
   type SeatMapSeat,
 } from '@berth/shared';
-import { describeError } from '../format/errors.ts';
-import { isOfflineAnswer, type Connection } from '../realtime/connection.svelte.ts';
+import type { Connection } from '../realtime/connection.svelte.ts';
 import type { RunWatch } from '../realtime/run-watch.svelte.ts';
 import { knownBooking, rememberBooking } from './known-bookings.ts';
+import { overlappingPnr, refusalWords } from './refusal.ts';
 import {
   blankPassenger,
   passengerProblem,
@@ -89,19 +89,12 @@ export class HoldPicker {
   get classCode(): string | null {
     return this.seats[0]?.classCode ?? null;
   }
-  /**
-   * Why the last hold failed, in plain words. "You are offline" goes by itself once the
-   * connection is back: it was about then, not now.
-   */
+  /** Why the last hold failed, in plain words (see refusalWords). */
   get error(): string | null {
-    const f = this.#failure;
-    if (!f || (isOfflineAnswer(f) && !this.conn.lost)) return null;
-    return describeError(f);
+    return refusalWords(this.#failure, this.conn);
   }
-  /** The booking a JOURNEY_OVERLAP refusal named: the passenger may want to open or cancel it. */
   get overlappingPnr(): string | null {
-    const pnr = this.#failure?.code === 'JOURNEY_OVERLAP' ? this.#failure.details?.pnr : null;
-    return typeof pnr === 'string' ? pnr : null;
+    return overlappingPnr(this.#failure);
   }
   /** The hold was refused because people wait for the class: places must be requested. */
   get queueOpen(): boolean {

@@ -5,9 +5,9 @@ import {
   type BookingView,
 } from '@berth/shared';
 import { newIdempotencyKey } from '../api/idempotency.ts';
-import { describeError } from '../format/errors.ts';
-import { isOfflineAnswer, type Connection } from '../realtime/connection.svelte.ts';
+import type { Connection } from '../realtime/connection.svelte.ts';
 import { rememberBooking } from './known-bookings.ts';
+import { overlappingPnr, refusalWords } from './refusal.ts';
 import {
   blankPassenger,
   passengerProblem,
@@ -52,15 +52,12 @@ export class PlaceRequester {
   get retrying(): boolean {
     return this.#busy && this.conn.retrying;
   }
+  /** Why the last request failed, in plain words (see refusalWords). */
   get error(): string | null {
-    const f = this.#failure;
-    if (!f || (isOfflineAnswer(f) && !this.conn.lost)) return null;
-    return describeError(f);
+    return refusalWords(this.#failure, this.conn);
   }
-  /** The booking a JOURNEY_OVERLAP refusal named. */
   get overlappingPnr(): string | null {
-    const pnr = this.#failure?.code === 'JOURNEY_OVERLAP' ? this.#failure.details?.pnr : null;
-    return typeof pnr === 'string' ? pnr : null;
+    return overlappingPnr(this.#failure);
   }
 
   add(): void {

@@ -7,96 +7,26 @@ import type {
   RaceResult,
   RunSnapshot,
 } from '@berth/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freePort,
-  redisServerAvailable,
-  startLocalRedis,
-  type LocalRedis,
-} from '../../src/cluster/local-redis.ts';
-import { spawnNode, type NodeProcess } from '../../src/cluster/spawn-node.ts';
-import { createOrm } from '../../src/db/orm.ts';
-import { DEMO_USERS, seedDatabase } from '../../src/db/seeders/seed.ts';
-import { createTestDb, type TestDb } from '../support/harness.ts';
-import { createTestRun, holdInput, key, type TestRun } from '../support/fixtures.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { redisServerAvailable } from '../../src/cluster/local-redis.ts';
+import type { NodeProcess } from '../../src/cluster/spawn-node.ts';
+import { DEMO_USERS } from '../../src/db/seeders/seed.ts';
+import type { TestDb } from '../support/harness.ts';
+import { holdInput, key, type TestRun } from '../support/fixtures.ts';
 import { ask, connect, LiveMap, must, waitFor, type ClientSocket } from '../support/live.ts';
-
-async function signInAdmin(node: NodeProcess): Promise<string> {
-  const login = await fetch(`${node.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: DEMO_USERS.admin.email, password: DEMO_USERS.admin.password }),
-  });
-  return ((await login.json()) as { data: AuthTokens }).data.accessToken;
-}
-
-async function register(node: NodeProcess, name: string): Promise<AuthTokens> {
-  const res = await fetch(`${node.url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: `${name}-${Math.random().toString(36).slice(2)}@test.berth.dev`,
-      password: 'cluster password',
-      name,
-    }),
-  });
-  const body = (await res.json()) as { ok: boolean; data: AuthTokens };
-  return body.data;
-}
-
+import { post, probe, register, signInAdmin, useCluster } from './cluster-harness.ts';
+/**
+ * Real node processes on one PostgreSQL and one Redis (cluster-harness.ts): pushes, revoked
+ * sign-ins, admin views, races, selection marks and rate limits cross from one node to another.
+ * Nodes that die and a Redis that stops: cluster-failure.test.ts.
+ */
 describe.skipIf(!redisServerAvailable())(
-  'a cluster of real node processes sharing PostgreSQL and Redis',
+  'a cluster of real node processes sharing PostgreSQL and Redis: what crosses nodes',
   () => {
-    let db: TestDb;
-    let redis: LocalRedis;
-    let a: NodeProcess;
-    let b: NodeProcess;
-    let run: TestRun;
-    const sockets: ClientSocket[] = [];
-    const nodes: NodeProcess[] = [];
-    const open = async (node: NodeProcess, token?: string) => {
-      const s = await connect(node.url, token);
-      sockets.push(s);
-      return s;
-    };
-    const start = async (name: string, env: Record<string, string> = {}) => {
-      const node = await spawnNode({
-        name,
-        port: await freePort(),
-        env: {
-          DATABASE_URL: db.url,
-          REDIS_URL: redis.url,
-          SEED_ON_START: 'false',
-          LOG_LEVEL: 'warn',
-          DB_POOL_MAX: '60',
-          OUTBOX_RELAY_INTERVAL_MS: '20',
-          // Every registration here comes from one address: only the limits under test bite.
-          RATE_LIMITS: 'auth:renew=3,http:auth=100000,http:auth-account=4',
-          BERTH_DEMO: 'true',
-          DIGEST_INTERVAL_MS: '500',
-          ...env,
-        },
-        log: process.env.TEST_LOG_LEVEL ? (line) => console.log(`[${name}] ${line}`) : undefined,
-      });
-      nodes.push(node);
-      return node;
-    };
-
-    beforeAll(async () => {
-      db = await createTestDb();
-      redis = await startLocalRedis(await freePort());
-      run = await createTestRun(db.pool, { stops: 4, seatsPerClass: 40 });
-      const orm = await createOrm({ url: db.url, poolMax: 2 });
-      await seedDatabase(orm.em.fork(), { days: 1, demo: true });
-      await orm.close(true);
-      [a, b] = await Promise.all([start('node-a'), start('node-b')]);
-    }, 120_000);
-    afterAll(async () => {
-      for (const s of sockets) s.close();
-      await Promise.all(nodes.map((n) => n.stop()));
-      await redis?.stop();
-      await db.close();
-    });
+    const c = useCluster();
+    const { open, start } = c;
+    let a: NodeProcess, b: NodeProcess, run: TestRun, db: TestDb;
+    beforeAll(() => void ({ a, b, run, db } = c));
 
     it('a watcher on node B receives a hold made on node A', async () => {
       const watcher = await LiveMap.watch(await open(b), run.runId, run.stops[0]!, run.stops[3]!);
@@ -260,24 +190,6 @@ describe.skipIf(!redisServerAvailable())(
       }
     });
 
-    /** A command that needs the user and changes nothing: UNAUTHENTICATED once cut off. */
-    const probe = async (socket: ClientSocket) => {
-      const ack = await ask(socket, 'booking:pay', {
-        bookingId: 999_999_999,
-        idempotencyKey: key('probe'),
-      });
-      return ack.ok ? 'OK' : ack.error.code;
-    };
-    const post = (node: NodeProcess, path: string, body: unknown, token?: string) =>
-      fetch(`${node.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-
     it('a sign-in revoked on node A (a spent refresh token reused) is cut off on its socket on node B', async () => {
       const session = await register(a, 'stolen');
       const onB = await open(b, session.accessToken);
@@ -314,18 +226,6 @@ describe.skipIf(!redisServerAvailable())(
       ] as const) {
         await waitFor(async () => (await probe(socket)) === 'UNAUTHENTICATED', 5000, `on ${where}`);
       }
-    });
-
-    it('a node that shuts down closes its own clients only, not those of the other nodes', async () => {
-      const leaving = await start('node-leaving');
-      const onA = await open(a);
-      const onLeaving = await open(leaving);
-      const closed = new Promise<void>((resolve) => onLeaving.once('disconnect', () => resolve()));
-      await leaving.stop();
-      await closed;
-      // A cluster-wide disconnect would reach node A through Redis about as fast.
-      await new Promise((r) => setTimeout(r, 500));
-      expect(onA.connected).toBe(true);
     });
 
     it('GET /api/admin/nodes on either node lists both, each answering for itself', async () => {
@@ -453,152 +353,6 @@ describe.skipIf(!redisServerAvailable())(
       }
       // The registration counts too: it and three guesses use the account's four.
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
-    });
-
-    it('kill-after-commit: the change still reaches node B, and a client that was on the dead node converges on B', async () => {
-      const doomed = await start('node-doomed', {
-        BERTH_FAULT: 'kill-after-commit',
-        BERTH_TEST_FAULTS: '1',
-      });
-      const watcherOnB = await LiveMap.watch(
-        await open(b),
-        run.runId,
-        run.stops[0]!,
-        run.stops[3]!,
-      );
-      const token = (await register(b, 'doomed-client')).accessToken;
-      const client = await open(doomed, token);
-      const clientMap = await LiveMap.watch(client, run.runId, run.stops[0]!, run.stops[3]!);
-      const seat = run.seats.SL![30]!;
-      const disconnected = new Promise<void>((resolve) =>
-        client.once('disconnect', () => resolve()),
-      );
-      client.emit('hold:create', holdInput(run, [seat]), () => undefined);
-      expect(await doomed.exited).toBeNull(); // killed by a signal, right after the commit
-      await disconnected;
-      await waitFor(
-        () => watcherOnB.stateOf(seat) === 'held',
-        5000,
-        "node B's relay publishing the dead node's commit",
-      );
-      expect(clientMap.stateOf(seat)).toBe('free'); // it never heard
-      const again = await open(b, token);
-      const fresh = await LiveMap.watch(again, run.runId, run.stops[0]!, run.stops[3]!);
-      expect(fresh.stateOf(seat)).toBe('yours');
-      const dbMap = (await fetch(
-        `${b.url}/api/runs/${run.runId}/seats?from=${run.stops[0]}&to=${run.stops[3]}`,
-      ).then((r) => r.json())) as {
-        data: { seats: { seatId: number; state: string; version: number }[] };
-      };
-      expect(fresh.normalised()).toEqual(
-        Object.fromEntries(dbMap.data.seats.map((s) => [s.seatId, `${s.state}@${s.version}`])),
-      );
-    });
-
-    it('Redis stopped: holds keep succeeding on every node; restarted: pushes cross nodes again and clients converge', async () => {
-      const holderA = await open(a, (await register(a, 'during-outage-a')).accessToken);
-      const holderB = await open(b, (await register(b, 'during-outage-b')).accessToken);
-      const watcherOnA = await LiveMap.watch(
-        await open(a),
-        run.runId,
-        run.stops[0]!,
-        run.stops[3]!,
-      );
-      const watcherOnB = await LiveMap.watch(
-        await open(b),
-        run.runId,
-        run.stops[0]!,
-        run.stops[3]!,
-      );
-      await redis.stop();
-      await waitFor(
-        async () => {
-          const health = (await fetch(`${a.url}/api/health`).then((r) => r.json())) as {
-            data: { redis: { state: string } };
-          };
-          return health.data.redis.state === 'down';
-        },
-        5000,
-        'node A to notice',
-      );
-      const duringA = await must<BookingView>(
-        holderA,
-        'hold:create',
-        holdInput(run, [run.seats.SL![31]!]),
-      );
-      const duringB = await must<BookingView>(
-        holderB,
-        'hold:create',
-        holdInput(run, [run.seats.SL![32]!]),
-      );
-      expect([duringA.status, duringB.status]).toEqual(['held', 'held']);
-      // A sign-in revoked on A during the outage reaches B through PostgreSQL (B tails the outbox).
-      const revokedDuring = await register(b, 'revoked-during-outage');
-      const revokedOnB = await open(b, revokedDuring.accessToken);
-      expect(await probe(revokedOnB)).toBe('NOT_FOUND');
-      expect(
-        (await post(a, '/api/auth/logout', { refreshToken: revokedDuring.refreshToken })).status,
-      ).toBe(200);
-      await waitFor(
-        async () => (await probe(revokedOnB)) === 'UNAUTHENTICATED',
-        5000,
-        'the refusal on B without Redis',
-      );
-      // Without Redis, every node tails the outbox itself: both changes reach watchers on both nodes.
-      for (const [watcher, seat] of [
-        [watcherOnB, run.seats.SL![32]!],
-        [watcherOnB, run.seats.SL![31]!],
-        [watcherOnA, run.seats.SL![32]!],
-      ] as const) {
-        await waitFor(() => watcher.stateOf(seat) === 'held', 5000, 'a push during the outage');
-      }
-
-      redis = await startLocalRedis(redis.port);
-      await waitFor(
-        async () => {
-          const health = (await fetch(`${a.url}/api/health`).then((r) => r.json())) as {
-            data: { redis: { state: string } };
-          };
-          return health.data.redis.state === 'up';
-        },
-        10_000,
-        'node A to reconnect',
-      );
-      // A watcher that missed A's change converges: a fresh watch (what the digest triggers) shows it.
-      const late = await LiveMap.watch(await open(b), run.runId, run.stops[0]!, run.stops[3]!);
-      expect(late.stateOf(run.seats.SL![31]!)).toBe('held');
-      // And a new change on A crosses to B again by push (B may take a moment to re-subscribe).
-      const crosser = await open(a, (await register(a, 'after-outage')).accessToken);
-      let crossed = false;
-      for (let i = 0; i < 6 && !crossed; i++) {
-        const seat = run.seats.SL![33 + i]!;
-        const hold = await must<BookingView>(crosser, 'hold:create', holdInput(run, [seat]));
-        crossed = await waitFor(
-          () => late.stateOf(seat) === 'held',
-          2000,
-          'a cross-node push',
-        ).then(
-          () => true,
-          () => false,
-        );
-        if (!crossed) await must(crosser, 'hold:release', { bookingId: hold.id });
-      }
-      expect(crossed).toBe(true);
-      // The watchers connected all along, on both nodes, get pushes again too.
-      const afterSeat = run.seats.SL![39]!;
-      const another = await open(a, (await register(a, 'after-outage-2')).accessToken);
-      await must<BookingView>(another, 'hold:create', holdInput(run, [afterSeat]));
-      await waitFor(
-        () => watcherOnA.stateOf(afterSeat) === 'held',
-        5000,
-        'a push on A after Redis',
-      );
-      await waitFor(
-        () => watcherOnB.stateOf(afterSeat) === 'held',
-        5000,
-        'a push on B after Redis',
-      );
-      await db.assertIntegrity();
     });
   },
 );
