@@ -44,6 +44,11 @@ describe('RAC and the waitlist: promotion', () => {
     expect(pushes.rows.map((r) => r.payload.status)).toEqual(
       expect.arrayContaining(['confirmed', 'rac']),
     );
+    // The promoted are told it was a promotion; those who only moved up a number are not.
+    const promotedPushes = pushes.rows.filter((r) => 'promoted' in r.payload);
+    expect(promotedPushes.map((r) => r.payload.bookingId).sort()).toEqual(
+      [rac1.booking.id, wl1.booking.id].sort(),
+    );
     // Those behind are told too, though nothing of theirs was written: their numbers moved.
     for (const behind of [rac2, wl2]) {
       const told = await w.db.pool.query<{ payload: { status: string } }>(

@@ -80,6 +80,10 @@ describe('the waitlist', () => {
       `CNF ${freed.coach}/${freed.number} ${freed.berth}`,
     );
     await poll(() => card.getByTestId('standings').textContent()).toBe('WL 1');
+    // The promoted passenger is told so on whatever page they are; the one behind is not.
+    const notice = page.getByTestId('promotion-notice');
+    await poll(() => notice.textContent()).toContain(`CNF ${freed.coach}/${freed.number}`);
+    expect(await other.getByTestId('promotion-notice').count()).toBe(0);
     await screenshot(page, 'promoted');
 
     // PNR status, for anyone: each passenger's state.

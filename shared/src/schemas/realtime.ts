@@ -71,6 +71,11 @@ export const bookingUpdatedSchema = z.object({
   pnr: z.string(),
   status: z.enum(BOOKING_STATUSES).optional(),
   refund: z.enum(REFUND_STATUSES).optional(),
+  /**
+   * Set when a cancellation elsewhere moved this booking up (waitlisted to RAC or confirmed, RAC
+   * to confirmed), not the user's own doing: worth telling them wherever they are in the app.
+   */
+  promoted: z.literal(true).optional(),
 });
 export type BookingUpdated = z.infer<typeof bookingUpdatedSchema>;
 

@@ -105,7 +105,14 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
   'booking.promoted': [
     (e) => ({
       audits: [audit(e, ACTIONS.promote, { status: e.from }, { status: e.to })],
-      pushes: [statusPush(e, e.to)],
+      pushes: [
+        bookingUpdated(e.booking.userId, {
+          bookingId: e.booking.id,
+          pnr: e.booking.pnr,
+          status: e.to,
+          promoted: true,
+        }),
+      ],
     }),
   ],
   'queue.changed': [
