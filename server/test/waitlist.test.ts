@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { availabilityLabel } from '@berth/shared';
-import { holdInput, localDate } from './support/fixtures.ts';
+import { createUser, holdInput, localDate } from './support/fixtures.ts';
 import { useWaitlistWorld } from './support/waitlist-world.ts';
 
 /**
@@ -55,6 +55,26 @@ describe('RAC and the waitlist: places and numbers', () => {
     expect(await sl()).toBe('WL 1');
     await w.paidRequest(run, 2);
     expect(await sl()).toBe('WL 3');
+  });
+
+  it('the admin occupancy view counts RAC berths as sold and lists RAC and waitlisted passengers', async () => {
+    const run = await w.train(3, 1);
+    await w.paidRequest(run);
+    await w.paidRequest(run);
+    await w.paidRequest(run);
+    await w.paidRequest(run); // the two halves of the RAC berth
+    await w.paidRequest(run, 3); // three on the waitlist
+    const admin = await createUser(w.db.pool, 'admin');
+    const day = localDate(run.departsAt);
+    const rows = await w.engine.runOccupancy(admin, { from: day, to: day });
+    const sl = rows.find((r) => r.runId === run.runId && r.classCode === 'SL')!;
+    expect(sl).toMatchObject({
+      capacity: 3,
+      seatsSold: 3,
+      racPassengers: 2,
+      waitlistedPassengers: 3,
+    });
+    expect(sl.utilisation).toBeCloseTo(1);
   });
 
   it('an unpaid waitlist place takes no number and is given up when it lapses', async () => {

@@ -47,11 +47,18 @@ export const runOccupancySchema = z.object({
   serviceDate: z.string(),
   classCode: z.string(),
   capacity: z.number(),
-  /** Seats sold on at least one leg. */
+  /** Seats sold on at least one leg: confirmed, or shared by RAC passengers. */
   seatsSold: z.number(),
-  /** Share of seat-legs sold (0..1): a seat sold Delhi-Jaipur only counts for those legs. */
+  /**
+   * Share of seat-legs sold (0..1): a seat sold Delhi-Jaipur only counts for those legs, and a
+   * RAC half for half its berth.
+   */
   utilisation: z.number(),
   liveHolds: z.number(),
+  /** Paid RAC passengers, sharing RAC berths. */
+  racPassengers: z.number(),
+  /** Paid waitlisted passengers: never counted against capacity. */
+  waitlistedPassengers: z.number(),
 });
 export type RunOccupancy = z.infer<typeof runOccupancySchema>;
 

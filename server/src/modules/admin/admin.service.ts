@@ -70,15 +70,19 @@ export async function runOccupancy(
     sold_legs: string;
     legs: number;
     live_holds: string;
+    rac: number;
+    waitlisted: number;
   }>(
     ctx.em(),
     `select r.id as run_id, t.number, to_char(r.service_date, 'YYYY-MM-DD') as service_date, s.class_code,
             count(distinct s.id) as capacity,
-            count(distinct s.id) filter (where b.status = 'confirmed') as seats_sold,
+            count(distinct s.id) filter (where b.status in ('confirmed', 'rac')) as seats_sold,
             coalesce(sum((upper(bs.stops) - lower(bs.stops)) * (upper(bs.part) - lower(bs.part)) / 2.0)
-              filter (where b.status = 'confirmed'), 0) as sold_legs,
+              filter (where b.status in ('confirmed', 'rac')), 0) as sold_legs,
             (select max(seq) from train_stops where train_id = r.train_id) as legs,
-            count(distinct b.id) filter (where b.status in ('held', 'paying') and b.hold_until > now()) as live_holds
+            count(distinct b.id) filter (where b.status in ('held', 'paying') and b.hold_until > now()) as live_holds,
+            ${queuedPassengers('rac')} as rac,
+            ${queuedPassengers('waitlisted')} as waitlisted
        from runs r
        join trains t on t.id = r.train_id
        join seats s on s.run_id = r.id
@@ -99,8 +103,15 @@ export async function runOccupancy(
     utilisation:
       Number(r.capacity) && r.legs ? Number(r.sold_legs) / (Number(r.capacity) * r.legs) : 0,
     liveHolds: Number(r.live_holds),
+    racPassengers: r.rac,
+    waitlistedPassengers: r.waitlisted,
   }));
 }
+
+/** SQL: the passengers of the run `r`'s class `s.class_code` in a queue (for runOccupancy). */
+const queuedPassengers = (status: 'rac' | 'waitlisted') =>
+  `(select count(*)::int from bookings q join booking_passengers p on p.booking_id = q.id
+     where q.run_id = r.id and q.class_code = s.class_code and q.status = '${status}')`;
 
 /**
  * The audit trail, newest first, paged by id so concurrent appends never shift a page. A user

@@ -11,6 +11,8 @@ const row = (runId: number, serviceDate: string, classCode: string): RunOccupanc
   seatsSold: 0,
   utilisation: 0,
   liveHolds: 0,
+  racPassengers: 0,
+  waitlistedPassengers: 0,
 });
 
 describe('groupOccupancy', () => {
