@@ -15,6 +15,7 @@ import { stationsByPrefix } from './modules/catalog/stations.service.ts';
 import { holdSeats, type HoldProbe } from './modules/booking/hold.service.ts';
 import { requestPlaces } from './modules/waitlist/place-request.service.ts';
 import { promoteWaiting } from './modules/waitlist/promotion-job.ts';
+import { prepareCharts } from './modules/waitlist/chart.ts';
 import { promoteOnFreed } from './modules/waitlist/promotion.ts';
 import { react } from './modules/events/event-handlers.ts';
 import { releaseHold } from './modules/booking/release.service.ts';
@@ -112,6 +113,7 @@ export function createEngine(deps: EngineDeps) {
     setGatewaySettings: (actor: Actor, input: unknown) => setGatewaySettings(ctx, actor, input),
     sweep: (batch?: number) => sweepExpiredHolds(ctx, batch),
     promoteWaiting: () => promoteWaiting(ctx),
+    prepareCharts: () => prepareCharts(ctx),
     reconcile: (opts?: { olderThanMs?: number }) => reconcilePending(ctx, opts),
 
     /** Creates the gateway's settings row from configuration if this database has none. */
@@ -124,13 +126,16 @@ export function createEngine(deps: EngineDeps) {
     },
 
     /**
-     * The sweeper, the reconciler and the promotion job; every node runs all three (they never
+     * The sweeper, the reconciler, the promotion job and the chart job; every node runs them all (they never
      * wait on each other).
      */
     startJobs() {
       jobs = [
         startIntervalJob('promotion', deps.config.PROMOTION_INTERVAL_MS, deps.log, () =>
           promoteWaiting(ctx),
+        ),
+        startIntervalJob('chart', deps.config.CHART_INTERVAL_MS, deps.log, () =>
+          prepareCharts(ctx),
         ),
         startIntervalJob('expiry-sweeper', deps.config.SWEEP_INTERVAL_MS, deps.log, () =>
           sweepExpiredHolds(ctx),

@@ -39,7 +39,11 @@ describe('cancelling and refunding', () => {
       idempotencyKey: key('cancel'),
     });
     expect(cancelled.status).toBe('cancelled');
-    expect(cancelled.refund).toEqual({ status: 'succeeded', amountPaise: booking.farePaise });
+    expect(cancelled.refund).toEqual({
+      status: 'succeeded',
+      amountPaise: booking.farePaise,
+      reason: 'cancellation',
+    });
     const map = await engine.seatMap(null, {
       runId: run.runId,
       from: run.stops[0],
@@ -109,6 +113,7 @@ describe('cancelling and refunding', () => {
     expect(cancelled.refund).toEqual({
       status: 'succeeded',
       amountPaise: Math.floor(booking.farePaise * 0.75),
+      reason: 'cancellation',
     });
   });
 

@@ -144,7 +144,11 @@ describe('paying for a hold', () => {
       [held.id],
     );
     expect(refundRow.rows).toHaveLength(1);
-    expect((await cancelling).refund).toEqual({ status: 'succeeded', amountPaise: held.farePaise });
+    expect((await cancelling).refund).toEqual({
+      status: 'succeeded',
+      amountPaise: held.farePaise,
+      reason: 'cancellation',
+    });
     await gateway({ latencyMs: 20, timeoutMs: 2000 });
     await db.assertIntegrity();
   });

@@ -125,7 +125,7 @@ describe('RAC and the waitlist: places and numbers', () => {
     await w.db.assertIntegrity();
   });
 
-  it('a full waitlist refuses the party WAITLIST_FULL and takes nothing', async () => {
+  it('a full waitlist refuses the party WAITLIST_CLOSED and takes nothing', async () => {
     const run = await w.train(1, 0);
     await w.paidRequest(run);
     for (let i = 0; i < 6; i++) await w.paidRequest(run, 6); // 36 of the limit's 40
@@ -135,7 +135,7 @@ describe('RAC and the waitlist: places and numbers', () => {
       [run.runId],
     );
     await expect(w.request(w.user(), run)).rejects.toMatchObject({
-      code: 'WAITLIST_FULL',
+      code: 'WAITLIST_CLOSED',
       details: { waitlistLimit: 40 },
     });
     const after = await w.db.pool.query(

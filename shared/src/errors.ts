@@ -19,11 +19,13 @@ export const ERROR_CODES = [
    */
   'WAITLIST_OPEN',
   /**
-   * The class is full for the segment and its waitlist has no room for the party
-   * (`WAITLIST_LIMIT` passengers, paid and unpaid places together). `details`:
-   * `{ waitlistLimit }`. Nothing was taken; try another class or train.
+   * The class is full for the segment and its waitlist takes no one more: it has no room for the
+   * party (`WAITLIST_LIMIT` passengers, paid and unpaid places together; `details`:
+   * `{ waitlistLimit }`), or the chart for this boarding is prepared (`details`: `{ chartedAt }`,
+   * ISO), after which a waitlisted booking would only be cancelled. Nothing was taken; try
+   * another class or train.
    */
-  'WAITLIST_FULL',
+  'WAITLIST_CLOSED',
   /**
    * A search date before today or after the last day bookings are open for (BOOKING_WINDOW_DAYS,
    * counted from today in the stations' time zone). `details` is the window: `{ first, last,

@@ -32,6 +32,14 @@ const envSchema = z.object({
   WAITLIST_LIMIT: int(0, 10_000).default(60),
   /** How often the promotion job looks for waiting parties a free berth now fits. */
   PROMOTION_INTERVAL_MS: int(50, 60_000).default(1000),
+  /**
+   * The chart is prepared this long before a train leaves a passenger's boarding station: a
+   * booking still waitlisted then is cancelled and refunded in full, and no new waitlist place
+   * is sold for that boarding (RAC passengers travel).
+   */
+  CHART_MINUTES_BEFORE: int(0, 7 * 24 * 60).default(240),
+  /** How often the chart job looks for waitlisted bookings whose chart is due. */
+  CHART_INTERVAL_MS: int(100, 600_000).default(15_000),
   SWEEP_BATCH: int(1, 10_000).default(200),
   RECONCILE_INTERVAL_MS: int(100, 600_000).default(5000),
   /** Initial gateway behaviour; an admin changes it at run time (stored in the database). */

@@ -10,6 +10,7 @@ import { Migration20261123010000_auth } from './migrations/Migration202611230100
 import { Migration20261123020000_realtime } from './migrations/Migration20261123020000_realtime.ts';
 import { Migration20261124000000_outbox_pruning } from './migrations/Migration20261124000000_outbox_pruning.ts';
 import { Migration20261202000000_waitlist } from './migrations/Migration20261202000000_waitlist.ts';
+import { Migration20261203000000_chart } from './migrations/Migration20261203000000_chart.ts';
 
 /** Every migration, in order. Listed explicitly so tsx, vitest and tsc all see the same set. */
 export const migrationsList = [
@@ -21,6 +22,7 @@ export const migrationsList = [
     class: Migration20261124000000_outbox_pruning,
   },
   { name: 'Migration20261202000000_waitlist', class: Migration20261202000000_waitlist },
+  { name: 'Migration20261203000000_chart', class: Migration20261203000000_chart },
 ];
 
 export interface OrmOptions {

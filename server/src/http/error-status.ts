@@ -14,7 +14,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   PAYMENT_PENDING: 202,
   CANCELLATION_CLOSED: 409,
   WAITLIST_OPEN: 409,
-  WAITLIST_FULL: 409,
+  WAITLIST_CLOSED: 409,
   // A well-formed request the booking rules refuse (not a conflict with anyone's state).
   OUTSIDE_BOOKING_WINDOW: 422,
   IDEMPOTENCY_MISMATCH: 422,

@@ -124,9 +124,16 @@ export type PassengerStanding = z.infer<typeof passengerStandingSchema>;
 
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 
+/**
+ * Why money went back: the passenger cancelled, a charge landed on a booking already over, or
+ * the booking was still waitlisted when its chart was prepared.
+ */
+export const REFUND_REASONS = ['cancellation', 'late_charge', 'charting'] as const;
+
 export const refundViewSchema = z.object({
   status: z.enum(REFUND_STATUSES),
   amountPaise: z.number(),
+  reason: z.enum(REFUND_REASONS),
 });
 export type RefundView = z.infer<typeof refundViewSchema>;
 

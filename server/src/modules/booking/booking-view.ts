@@ -28,7 +28,7 @@ export async function loadBookingViews(
   const refunds = await em.find(
     Refund,
     { booking: { $in: ids } },
-    { fields: ['booking', 'status', 'amountPaise'], orderBy: { id: 'desc' } },
+    { fields: ['booking', 'status', 'amountPaise', 'reason'], orderBy: { id: 'desc' } },
   );
   // Declined attempts have references too: the ticket quotes the one that paid. Its row is last
   // written when it succeeded, so updatedAt is when the booking was paid.
@@ -109,7 +109,9 @@ export async function loadBookingViews(
           },
         ];
       }),
-      refund: refund ? { status: refund.status, amountPaise: refund.amountPaise } : null,
+      refund: refund
+        ? { status: refund.status, amountPaise: refund.amountPaise, reason: refund.reason }
+        : null,
       payment: payment?.gatewayRef
         ? { reference: payment.gatewayRef, paidAt: payment.updatedAt.toISOString() }
         : null,

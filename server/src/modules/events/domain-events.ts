@@ -53,7 +53,14 @@ export type DomainEvent =
       classCode: string;
       movedUp: (BookingRef & { status: 'rac' | 'waitlisted' })[];
     }
-  | { type: 'booking.cancelled'; actor: Actor; booking: BookingRef; was: BookingStatus }
+  /** Cancelled by its owner, or waitlisted still when its chart was prepared (`charting`). */
+  | {
+      type: 'booking.cancelled';
+      actor: Actor;
+      booking: BookingRef;
+      was: BookingStatus;
+      reason: 'cancellation' | 'charting';
+    }
   /** A refund was recorded and is on its way to the gateway. */
   | {
       type: 'refund.started';

@@ -137,7 +137,12 @@ const handlers: { [T in DomainEventType]: Handler<T>[] } = {
   'booking.cancelled': [
     (e) => ({
       audits: [
-        audit(e, ACTIONS.cancel, { status: e.was }, { status: 'cancelled', refund: 'pending' }),
+        audit(
+          e,
+          ACTIONS.cancel,
+          { status: e.was },
+          { status: 'cancelled', refund: 'pending', reason: e.reason },
+        ),
       ],
       pushes: [statusPush(e, 'cancelled')],
     }),

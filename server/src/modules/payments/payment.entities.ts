@@ -1,3 +1,4 @@
+import { REFUND_REASONS } from '@berth/shared';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { User } from '../auth/user.entity.ts';
 import { Booking } from '../booking/booking.entities.ts';
@@ -28,7 +29,7 @@ export const Refund = defineEntity({
     booking: () => p.manyToOne(Booking),
     payment: () => p.oneToOne(Payment).owner(),
     amountPaise: p.integer(),
-    reason: p.text(),
+    reason: p.enum([...REFUND_REASONS]),
     status: p.enum(['pending', 'succeeded', 'failed']),
     gatewayRef: p.text().nullable(),
     createdAt: p.datetime().defaultRaw('now()'),

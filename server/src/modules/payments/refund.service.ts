@@ -96,22 +96,45 @@ async function cancelLocked(
     throw new DomainError('INVALID_STATE', reason);
   }
   await assertRefundWindow(ctx, booking);
+  return cancelPaid(em, actor, booking, {
+    reason: 'cancellation',
+    percent: ctx.config.REFUND_PERCENT,
+  });
+}
+
+/**
+ * Cancels a paid booking (locked with its seats, and its class's promotion lock if people
+ * wait): frees its seats, records a pending refund of `percent` of what was paid, and tells the
+ * queue behind it. Returns the refund's id, which the caller completes after the commit.
+ */
+export async function cancelPaid(
+  em: Em,
+  actor: Actor,
+  booking: LockedBooking,
+  refund: { reason: 'cancellation' | 'charting'; percent: number },
+): Promise<number> {
   const payment = await payments.lockSucceededOf(em, booking.id);
-  if (!payment) throw new Error(`confirmed booking ${booking.id} has no payment`);
+  if (!payment) throw new Error(`paid booking ${booking.id} has no payment`);
   await bookings.setStatus(em, booking.id, 'cancelled');
   await bumpSeats(em, await bookings.freeSeats(em, [booking.id]));
-  const amount = Math.floor((payment.amount_paise * ctx.config.REFUND_PERCENT) / 100);
-  const [refund] = await query<{ id: string }>(
+  const amount = Math.floor((payment.amount_paise * refund.percent) / 100);
+  const [row] = await query<{ id: string }>(
     em,
     `insert into refunds (booking_id, payment_id, amount_paise, reason, status)
-     values (?, ?, ?, 'cancellation', 'pending') returning id`,
-    [booking.id, payment.id, amount],
+     values (?, ?, ?, ?, 'pending') returning id`,
+    [booking.id, payment.id, amount, refund.reason],
   );
-  raise(em, { type: 'booking.cancelled', actor, booking, was: booking.status });
+  raise(em, {
+    type: 'booking.cancelled',
+    actor,
+    booking,
+    was: booking.status,
+    reason: refund.reason,
+  });
   if (booking.status !== 'confirmed') {
     await announceQueueMoved(em, booking.runId, booking.classCode);
   }
-  return Number(refund!.id);
+  return Number(row!.id);
 }
 
 /** Default rule: a full refund until CANCEL_CUTOFF_MINUTES before the boarding station's departure. */

@@ -127,10 +127,18 @@ async function placeParty(
   if (!chosen) {
     kind = 'waitlist';
     chosen = [];
+    const chartedAt = plan.journey[0].getTime() - ctx.config.CHART_MINUTES_BEFORE * 60_000;
+    if (Date.now() >= chartedAt) {
+      throw new DomainError(
+        'WAITLIST_CLOSED',
+        `Class ${req.classCode} of train ${plan.trainNumber} is full, and its chart for ${req.from} is prepared: no more waitlist places.`,
+        { chartedAt: new Date(chartedAt).toISOString() },
+      );
+    }
     const waiting = await waitlistPassengers(em, req.runId, req.classCode);
     if (waiting + n > ctx.config.WAITLIST_LIMIT) {
       throw new DomainError(
-        'WAITLIST_FULL',
+        'WAITLIST_CLOSED',
         `Class ${req.classCode} of train ${plan.trainNumber} is full and its waitlist has no room for ${n} more (${ctx.config.WAITLIST_LIMIT} passengers at most).`,
         { waitlistLimit: ctx.config.WAITLIST_LIMIT },
       );

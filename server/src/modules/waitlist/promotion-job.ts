@@ -7,8 +7,8 @@ import { tryPromotion } from './promotion-lock.ts';
  * One round of the promotion job: every (run, class) where people wait is tried, each in a short
  * transaction of its own that takes the class's promotion lock only if nobody holds it (whoever
  * does is promoting already, or will). It serves what a freeing change could not promote at
- * once: the sweeper's and a hold's lazy expiries, which never wait for the lock, seats another
- * transaction held while a promotion ran, and a queue formed just after a change looked for one.
+ * once: expiries that did not get the lock when they tried for it, seats another transaction
+ * held while a promotion ran, and a queue formed just after a change looked for one.
  * So once the system is quiet, no paid party waits while places that fit it are free.
  */
 export async function promoteWaiting(ctx: EngineContext): Promise<number> {

@@ -13,7 +13,7 @@ const PLAIN: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: 'That was a lot of requests at once. Please wait a moment and try again.',
   WAITLIST_OPEN:
     'People are already waiting for this class: ask for places, and you join the queue in turn.',
-  WAITLIST_FULL:
+  WAITLIST_CLOSED:
     'This class is full and its waitlist is closed. Please try another class or train.',
   CANCELLATION_CLOSED: 'This booking can no longer be cancelled: departure is too close.',
   OVERLOADED: 'Berth is very busy right now. Please try again in a moment.',
