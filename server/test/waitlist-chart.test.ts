@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { availabilityLabel } from '@berth/shared';
 import type { Engine } from '../src/engine.ts';
+import { localDate } from './support/fixtures.ts';
 import { useWaitlistWorld } from './support/waitlist-world.ts';
 
 /**
@@ -52,6 +54,14 @@ describe('RAC and the waitlist: the chart', () => {
       code: 'WAITLIST_CLOSED',
       details: { chartedAt: expect.any(String) },
     });
+    // Search says so before anyone asks: nothing left to sell.
+    const date = localDate(new Date(run.departsAt.getTime() + 60_000));
+    const results = await engine.search({ from: run.stops[0], to: run.stops[3], date });
+    const sl = results
+      .find((r) => r.runId === run.runId)!
+      .classes.find((c) => c.classCode === 'SL')!;
+    expect(sl.waitlistOpen).toBe(false);
+    expect(availabilityLabel(sl)).toBe('REGRET');
     // Charting again finds nothing more to do.
     expect(await engine.prepareCharts()).toBe(0);
     await w.db.assertIntegrity();

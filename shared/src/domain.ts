@@ -58,17 +58,20 @@ export function isTaken(state: SeatState) {
 /**
  * What a search shows for a class on a segment, as Indian railway booking prints it:
  * `AVAILABLE 12` while berths are free, then `RAC 3` (the number the next request would get) while
- * RAC halves are, then `WL 7`. The first two words a request would be given.
+ * RAC halves are, then `WL 7`, and `REGRET` once the waitlist is closed too (full, or the chart
+ * for this boarding is prepared): nothing can be sold. The first word is what a request would be given.
  */
 export function availabilityLabel(c: {
   free: number;
   racHalvesFree: number;
   racCount: number;
   waitlistCount: number;
+  waitlistOpen: boolean;
 }): string {
   if (c.free > 0) return `AVAILABLE ${c.free}`;
   if (c.racHalvesFree > 0) return `RAC ${c.racCount + 1}`;
-  return `WL ${c.waitlistCount + 1}`;
+  if (c.waitlistOpen) return `WL ${c.waitlistCount + 1}`;
+  return 'REGRET';
 }
 
 /** A seat a hold may take: free for the segment, and not a RAC berth (sold only by request). */

@@ -51,6 +51,11 @@ export const classAvailabilitySchema = z.object({
   racCount: z.number(),
   /** Paid waitlisted passengers of the run's class: the next waitlist place is waitlistCount + 1. */
   waitlistCount: z.number(),
+  /**
+   * Whether a waitlist place can still be sold for this boarding: the waitlist is below
+   * WAITLIST_LIMIT (paid places) and the chart is not prepared yet (CHART_MINUTES_BEFORE).
+   */
+  waitlistOpen: z.boolean(),
   farePaise: z.number(),
 });
 export type ClassAvailability = z.infer<typeof classAvailabilitySchema>;

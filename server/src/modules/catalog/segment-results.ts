@@ -20,7 +20,7 @@ const takenOn = (part: string) => `exists (
  * The search answer for each leg, in the order given: times from the cached route, and per class
  * the capacity, the seats free for exactly that segment (a seat with any live booking overlapping
  * it is taken; a lapsed hold is not; RAC berths are counted apart, in halves), the RAC and
- * waitlist counts and the fare. Every leg is counted in one query, the queues in one more.
+ * waitlist counts, whether the waitlist still sells (its limit, the chart) and the fare. Every leg is counted in one query, the queues in one more.
  */
 export async function segmentResults(ctx: EngineContext, legs: Leg[]): Promise<SearchResult[]> {
   if (legs.length === 0) return [];
@@ -76,6 +76,9 @@ export async function segmentResults(ctx: EngineContext, legs: Leg[]): Promise<S
           racHalvesFree: Number(c.rac_halves_free),
           racCount: queue?.rac ?? 0,
           waitlistCount: queue?.wl ?? 0,
+          waitlistOpen:
+            (queue?.wl ?? 0) < ctx.config.WAITLIST_LIMIT &&
+            departs - Date.now() > ctx.config.CHART_MINUTES_BEFORE * 60_000,
           farePaise: fareFor(fare, to.km - from.km, 1),
         };
       })
