@@ -38,7 +38,7 @@ describe('the hold finds booking seats by seat id, in plans made on an empty tab
   });
   afterAll(() => db.close());
 
-  it('the hold function, the stepwise overlap check and the bump probe the seat index', async () => {
+  it('the hold function, the stepwise overlap check and the bump probe the seat index; the queue check its own', async () => {
     const { rows } = await db.pool.query<{ n: string }>(`select count(*) as n from booking_seats`);
     expect(Number(rows[0]!.n)).toBe(0);
     const client = await db.pool.connect();
@@ -103,5 +103,9 @@ describe('the hold finds booking seats by seat id, in plans made on an empty tab
     // The function's overlap check and bump, then the same two as statements of their own.
     expect(probes.length).toBe(4);
     for (const probe of probes) expect(probe['Index Cond']).toMatch(/\bseat_id = /);
+    // The queue check (WAITLIST_OPEN) reads the partial index of queued bookings, which holds
+    // only RAC and waitlisted rows: never a scan of every booking of the run.
+    const queue = nodes.filter((n) => n['Index Name'] === 'bookings_queue_idx');
+    expect(queue.length).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import { fareFor, type ClassAvailability, type SearchResult } from '@berth/share
 import { query } from '../../common/sql.ts';
 import type { EngineContext } from '../../engine-context.ts';
 import { LIVE } from '../booking/seats.repository.ts';
+import { chartTime } from '../waitlist/chart-time.ts';
 
 /** One run travelled from stop `fromSeq` to stop `toSeq`. */
 export interface Leg {
@@ -78,7 +79,7 @@ export async function segmentResults(ctx: EngineContext, legs: Leg[]): Promise<S
           waitlistCount: queue?.wl ?? 0,
           waitlistOpen:
             (queue?.wl ?? 0) < ctx.config.WAITLIST_LIMIT &&
-            departs - Date.now() > ctx.config.CHART_MINUTES_BEFORE * 60_000,
+            Date.now() < chartTime(departs, ctx.config).getTime(),
           farePaise: fareFor(fare, to.km - from.km, 1),
         };
       })

@@ -4,15 +4,10 @@ import { systemActor } from '../audit/transition-writer.ts';
 import { bookings } from '../booking/bookings.repository.ts';
 import { cancelPaid } from '../payments/refund.service.ts';
 import { completeRefund } from '../payments/refund-completion.ts';
+import { CHARTED } from './chart-time.ts';
 
 /** How many charted-out bookings one round handles; the next round takes the rest. */
 const CHART_BATCH = 100;
-
-/**
- * SQL: the booking `b` boards within CHART_MINUTES_BEFORE (the `?`), so its chart is prepared:
- * a waitlisted booking is then off the train, and no waitlist place is sold for it.
- */
-export const CHARTED = `lower(b.journey) <= now() + make_interval(mins => ?)`;
 
 /**
  * One round of chart preparation: every booking still waitlisted when its chart is due (see

@@ -30,6 +30,7 @@ import {
   unwrap,
   type Outcome,
 } from '../idempotency/idempotency.ts';
+import { chartTime } from './chart-time.ts';
 import { lockClassSeats } from './class-places.ts';
 import { lockPromotion } from './promotion-lock.ts';
 import { promote } from './promotion.ts';
@@ -39,8 +40,9 @@ import { promote } from './promotion.ts';
  * One transaction, in the lock order (the key, the user, the class's promotion lock, the
  * class's seats in id order). Whoever already waits is promoted first; then the party gets whole
  * berths if enough are free for the segment; else, in a berth class whose every other berth is
- * taken, RAC halves; else waitlist places, up to the limit. A party is never split across kinds. The place is held (`held`, with its own expiresAt) and
- * paid with `booking:pay`, which makes it confirmed, rac or waitlisted.
+ * taken, RAC halves; else waitlist places, while the waitlist has room and its chart is not
+ * prepared. A party is never split across kinds. The place is held (`held`, with its own
+ * expiresAt) and paid with `booking:pay`, which makes it confirmed, rac or waitlisted.
  */
 export async function requestPlaces(
   ctx: EngineContext,
@@ -127,22 +129,7 @@ async function placeParty(
   if (!chosen) {
     kind = 'waitlist';
     chosen = [];
-    const chartedAt = plan.journey[0].getTime() - ctx.config.CHART_MINUTES_BEFORE * 60_000;
-    if (Date.now() >= chartedAt) {
-      throw new DomainError(
-        'WAITLIST_CLOSED',
-        `Class ${req.classCode} of train ${plan.trainNumber} is full, and its chart for ${req.from} is prepared: no more waitlist places.`,
-        { chartedAt: new Date(chartedAt).toISOString() },
-      );
-    }
-    const waiting = await waitlistPassengers(em, req.runId, req.classCode);
-    if (waiting + n > ctx.config.WAITLIST_LIMIT) {
-      throw new DomainError(
-        'WAITLIST_CLOSED',
-        `Class ${req.classCode} of train ${plan.trainNumber} is full and its waitlist has no room for ${n} more (${ctx.config.WAITLIST_LIMIT} passengers at most).`,
-        { waitlistLimit: ctx.config.WAITLIST_LIMIT },
-      );
-    }
+    await assertWaitlistTakes(ctx, em, plan, n);
   }
 
   const pnr = newPnr();
@@ -176,6 +163,35 @@ async function placeParty(
   await bumpSeats(em, [...new Set([...chosen.map((c) => c.seatId), ...places.freedSeatIds])]);
   raise(em, { type: 'booking.held', actor, booking: { id: bookingId, pnr, userId: actor.userId } });
   return { ok: true, data: { id: bookingId } };
+}
+
+/**
+ * A waitlist place is sold only while the class's waitlist has room for the party and the chart
+ * for this boarding is not prepared (after it, a waitlisted booking is only cancelled).
+ */
+async function assertWaitlistTakes(
+  ctx: EngineContext,
+  em: Em,
+  plan: Plan,
+  n: number,
+): Promise<void> {
+  const { req } = plan;
+  const chartedAt = chartTime(plan.journey[0], ctx.config);
+  if (Date.now() >= chartedAt.getTime()) {
+    throw new DomainError(
+      'WAITLIST_CLOSED',
+      `Class ${req.classCode} of train ${plan.trainNumber} is full, and its chart for ${req.from} is prepared: no more waitlist places.`,
+      { chartedAt: chartedAt.toISOString() },
+    );
+  }
+  const waiting = await waitlistPassengers(em, req.runId, req.classCode);
+  if (waiting + n > ctx.config.WAITLIST_LIMIT) {
+    throw new DomainError(
+      'WAITLIST_CLOSED',
+      `Class ${req.classCode} of train ${plan.trainNumber} is full and its waitlist has no room for ${n} more (${ctx.config.WAITLIST_LIMIT} passengers at most).`,
+      { waitlistLimit: ctx.config.WAITLIST_LIMIT },
+    );
+  }
 }
 
 /** Passengers on the waitlist of (run, class): paid, and unpaid places still inside their time. */
