@@ -77,6 +77,26 @@ describe('RAC and the waitlist: places and numbers', () => {
     expect(sl.utilisation).toBeCloseTo(1);
   });
 
+  it('a RAC or waitlisted booking is a journey: the same passenger cannot hold or ask again then', async () => {
+    const run = await w.train(2, 1);
+    await w.paidRequest(run);
+    const rac = await w.paidRequest(run);
+    await w.paidRequest(run);
+    const waitlisted = await w.paidRequest(run);
+    expect([rac.booking.status, waitlisted.booking.status]).toEqual(['rac', 'waitlisted']);
+    for (const { who, booking } of [rac, waitlisted]) {
+      // The chair car of the same train at the same time: free, and still refused.
+      await expect(w.engine.hold(who, holdInput(run, [run.seats.CC![0]!]))).rejects.toMatchObject({
+        code: 'JOURNEY_OVERLAP',
+        details: { pnr: booking.pnr },
+      });
+      await expect(w.request(who, run, 1, { classCode: 'CC' })).rejects.toMatchObject({
+        code: 'JOURNEY_OVERLAP',
+        details: { pnr: booking.pnr },
+      });
+    }
+  });
+
   it('an unpaid waitlist place takes no number and is given up when it lapses', async () => {
     const run = await w.train(1, 0);
     await w.paidRequest(run);

@@ -2,6 +2,12 @@ import type { Em } from '../../common/sql.ts';
 import { query } from '../../common/sql.ts';
 import { raise } from '../events/domain-events.ts';
 
+/*
+ * The RAC and waitlist queues of a (run, class), read and announced: where each booking stands
+ * (its number), whether a segment has anyone waiting (a hold there is refused), and telling
+ * those behind when someone leaves.
+ */
+
 /**
  * How many passengers stand ahead of each of these bookings in its queue: RAC bookings ahead of
  * a RAC booking, waitlisted ones ahead of a waitlisted one, in the same run and class, by queue
