@@ -103,6 +103,7 @@ describe(`GET /api/stations/:code/departures (${TRANSPORT})`, () => {
         racHalvesFree: 0,
         racCount: 0,
         waitlistCount: 0,
+        waitlistOpen: true,
         farePaise: fareFor({ baseFarePaise: 2000, perKmPaise: 50 }, 200, 1),
       },
       {
@@ -113,6 +114,7 @@ describe(`GET /api/stations/:code/departures (${TRANSPORT})`, () => {
         racHalvesFree: 0,
         racCount: 0,
         waitlistCount: 0,
+        waitlistOpen: true,
         farePaise: fareFor({ baseFarePaise: 4000, perKmPaise: 110 }, 200, 1),
       },
     ]);

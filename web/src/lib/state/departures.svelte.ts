@@ -1,4 +1,4 @@
-import type { SearchResult } from '@berth/shared';
+import { availabilityLabel, type SearchResult } from '@berth/shared';
 import { callApi } from '../api/http.ts';
 import { describeError } from '../format/errors.ts';
 import { todayInIndia } from '../format/format.ts';
@@ -11,6 +11,8 @@ export interface ClassFree {
   classCode: string;
   free: number;
   capacity: number;
+  /** What a full class still sells (`RAC 3`, `WL 7`, `REGRET`), as of the last load. */
+  label: string;
 }
 
 export interface Departure {
@@ -90,10 +92,19 @@ export class DeparturesBoard {
   freeByClass(d: Departure): Map<string, ClassFree> {
     const live = d.watch.map.ready ? d.watch.map.counts : null;
     return new Map(
-      (live ?? d.result.classes).map((c) => [
-        c.classCode,
-        { classCode: c.classCode, free: c.free, capacity: c.capacity },
-      ]),
+      d.result.classes.map((c) => {
+        const now = live?.find((k) => k.classCode === c.classCode);
+        const free = now?.free ?? c.free;
+        return [
+          c.classCode,
+          {
+            classCode: c.classCode,
+            free,
+            capacity: now?.capacity ?? c.capacity,
+            label: availabilityLabel({ ...c, free }),
+          },
+        ];
+      }),
     );
   }
 
