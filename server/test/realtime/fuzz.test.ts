@@ -304,7 +304,11 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
           : c.who === 'garbage'
             ? 'not.a.token'
             : undefined;
-    const res = await fetch(`${node.url}${path}${query ? `?${query}` : ''}`, {
+    const url = `${node.url}${path}${query ? `?${query}` : ''}`;
+    // The path as fetch sends it: `..` and `%2e%2e` segments are resolved first, so a tampered
+    // path may leave the API altogether (to the static site) or land on another route.
+    const sentPath = new URL(url).pathname;
+    const res = await fetch(url, {
       method: c.method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -315,7 +319,14 @@ describe(`fuzzing every command and route (${TRANSPORT})`, () => {
     const text = await res.text();
     if (route.path === '/api/admin/gateway' && c.method === 'PUT') await resetGateway();
     // Paths a tamper took away from the API: the static site answers.
-    const verdict = judgeHttpAnswer(route, c.method, path, res, text, node.app.router.serves(path));
+    const verdict = judgeHttpAnswer(
+      route,
+      c.method,
+      sentPath,
+      res,
+      text,
+      node.app.router.serves(sentPath),
+    );
     if (verdict.code) tally(route.path, verdict.code);
     return verdict.problem;
   }
